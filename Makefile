@@ -1,0 +1,23 @@
+# streamspec: a conformance harness for byte-stream transports.
+GO      ?= go
+GINKGO  := $(GO) tool ginkgo
+PKGS    := ./...
+
+.PHONY: all test conformance lint
+
+all: lint test
+
+## test: the harness's own tests, self-test zoo included
+test:
+	$(GO) test -count=1 $(PKGS)
+
+## conformance: every spec against every built-in transport
+conformance:
+	$(GINKGO) run --label-filter='!zoo' ./suites
+
+## lint: gofmt, go vet on Linux and for macOS
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	GOOS=darwin $(GO) vet $(PKGS)

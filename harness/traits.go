@@ -1,0 +1,116 @@
+package harness
+
+import (
+	"net"
+	"slices"
+	"syscall"
+)
+
+// Kind groups transports by mechanism; the report uses it to say whether a
+// behaviour depends on TCP, on the socket type or on being a kernel object.
+type Kind string
+
+const (
+	KindTCP    Kind = "tcp"    // a kernel TCP socket
+	KindUnix   Kind = "unix"   // a kernel Unix domain stream socket
+	KindPipe   Kind = "pipe"   // kernel pipes
+	KindMemory Kind = "memory" // in-process, no kernel object (net.Pipe)
+	KindTLS    Kind = "tls"    // a user-space protocol over a kernel socket
+	KindRelay  Kind = "relay"  // a proxy between two kernel sockets
+	KindCustom Kind = "custom" // anything a user plugs in
+)
+
+// Kernel reports whether the endpoints are kernel objects whose queues the
+// probes can read.
+func (k Kind) Kernel() bool { return k == KindTCP || k == KindUnix || k == KindPipe }
+
+// Ability is an optional capability of an endpoint. Abilities are
+// discovered from the endpoint's type; Traits.Lacks removes those a type
+// cannot truthfully reveal.
+type Ability string
+
+const (
+	CloseWrite    Ability = "close-write"   // CloseWrite: half-close, the peer reads EOF
+	CloseRead     Ability = "close-read"    // CloseRead: shut down the reading direction
+	ReadDeadline  Ability = "read-deadline" // SetReadDeadline interrupts a blocked Read
+	WriteDeadline Ability = "write-deadline"
+	Descriptor    Ability = "descriptor"    // kernel descriptors reachable through syscall.RawConn
+	BufferSizing  Ability = "buffer-sizing" // SetReadBuffer / SetWriteBuffer
+	NoDelay       Ability = "no-delay"      // SetNoDelay (Nagle's algorithm)
+	FullClose     Ability = "full-close"    // Close releases both directions
+)
+
+// AllAbilities lists every ability in report order.
+var AllAbilities = []Ability{CloseWrite, CloseRead, ReadDeadline, WriteDeadline, Descriptor, BufferSizing, NoDelay, FullClose}
+
+// Traits are what a transport declares about itself.
+type Traits struct {
+	Kind  Kind
+	Lacks []Ability // abilities its types suggest but it does not have
+	Notes string    // one line for the report, e.g. "Go defaults, autotuning"
+}
+
+// Abilities discovers what c can do, less what t declares missing.
+func (t Traits) Abilities(c net.Conn) []Ability {
+	var out []Ability
+	for _, a := range AllAbilities {
+		if !slices.Contains(t.Lacks, a) && discover(c, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func discover(c net.Conn, a Ability) bool {
+	switch a {
+	case CloseWrite:
+		_, ok := c.(interface{ CloseWrite() error })
+		return ok
+	case CloseRead:
+		_, ok := c.(interface{ CloseRead() error })
+		return ok
+	case ReadDeadline, WriteDeadline, FullClose:
+		return true // every net.Conn claims them; Traits.Lacks says otherwise
+	case Descriptor:
+		r, w := RawConns(c)
+		return r != nil && w != nil
+	case BufferSizing:
+		_, ok := c.(interface {
+			SetReadBuffer(int) error
+			SetWriteBuffer(int) error
+		})
+		return ok
+	case NoDelay:
+		_, ok := c.(interface{ SetNoDelay(bool) error })
+		return ok
+	}
+	return false
+}
+
+// DuplexRawConn is implemented by endpoints whose two directions are
+// separate descriptors, such as a pair of pipes.
+type DuplexRawConn interface {
+	ReadRawConn() (syscall.RawConn, error)
+	WriteRawConn() (syscall.RawConn, error)
+}
+
+// RawConns returns the descriptors behind c's reading and writing
+// directions, or nils when c has none. A socket has one for both.
+func RawConns(c net.Conn) (read, write syscall.RawConn) {
+	switch c := c.(type) {
+	case DuplexRawConn:
+		r, err1 := c.ReadRawConn()
+		w, err2 := c.WriteRawConn()
+		if err1 != nil || err2 != nil {
+			return nil, nil
+		}
+		return r, w
+	case syscall.Conn:
+		rc, err := c.SyscallConn()
+		if err != nil {
+			return nil, nil
+		}
+		return rc, rc
+	}
+	return nil, nil
+}

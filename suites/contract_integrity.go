@@ -1,0 +1,141 @@
+package suites
+
+import (
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// 64 MiB of seeded random bytes each way, both directions at once, MUST
+// arrive intact and in order. The stall watchdog turns a hang into a
+// failure within seconds; a slow but moving transport gets time.
+var _ = behaviour(harness.Integrity, 30*time.Second, func(ctx SpecContext, c *Case) {
+	const total = 64 << 20
+	var progress atomic.Int64
+	watch(&progress, map[string]func() error{
+		"A writes": func() error { return harness.SendPattern(c.A, 1, total, &progress) },
+		"B writes": func() error { return harness.SendPattern(c.B, 2, total, &progress) },
+		"B reads":  func() error { return harness.ReceivePattern(c.B, 1, total, &progress) },
+		"A reads":  func() error { return harness.ReceivePattern(c.A, 2, total, &progress) },
+	})
+})
+
+// Writes of any size (0 to 1 MiB) read back with unrelated read sizes MUST
+// give the same bytes: a stream keeps no message boundaries. One 8 MiB
+// Write, larger than any kernel buffer here, MUST complete.
+var _ = behaviour(harness.NoBoundaries, 20*time.Second, func(ctx SpecContext, c *Case) {
+	writes := []int{0, 1, 2, 3, 7, 100, 1000, 4095, 4096, 4097, 65535, 65536, 65537, 1 << 20}
+	reads := []int{1, 7, 4096, 65536, 3, 1000, 65537, 2}
+	total := int64(0)
+	for _, w := range writes {
+		total += 3 * int64(w)
+	}
+	var progress atomic.Int64
+	watch(&progress, map[string]func() error{
+		"A writes mixed sizes": func() error { return harness.SendPattern(c.A, 3, total, &progress, writes...) },
+		"B reads mixed sizes":  func() error { return harness.ReceivePattern(c.B, 3, total, &progress, reads...) },
+	})
+	const big = 8 << 20
+	watch(&progress, map[string]func() error{
+		"A writes 8 MiB at once": func() error { return harness.SendPattern(c.A, 4, big, &progress, big) },
+		"B reads":                func() error { return harness.ReceivePattern(c.B, 4, big, &progress, 65536) },
+	})
+})
+
+// Read MUST return the bytes that are there without waiting to fill its
+// buffer: a 10-byte request and reply complete with 64 KiB read buffers.
+// A read buffer shorter than a Write MUST lose nothing: the rest comes with
+// the next Read.
+var _ = behaviour(harness.ReadAvailable, 0, func(ctx SpecContext, c *Case) {
+	exchange := func(from, to string, w, r io.ReadWriter, msg []byte) {
+		GinkgoHelper()
+		var got []byte
+		Expect(within(OpBound, from+" writes 10 bytes, "+to+" reads into 64 KiB (waits to fill the buffer?)", func() error {
+			written := make(chan error, 1) // a synchronous transport needs the Read to run alongside
+			go func() { _, err := w.Write(msg); written <- err }()
+			buf := make([]byte, 64<<10)
+			for len(got) < len(msg) {
+				n, err := r.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					return err
+				}
+			}
+			return <-written
+		})).To(Succeed())
+		Expect(got).To(Equal(msg))
+	}
+	exchange("A", "B", c.A, c.B, []byte("request-10"))
+	exchange("B", "A", c.B, c.A, []byte("reply-0010"))
+
+	msg := make([]byte, 1000)
+	_, _ = harness.Pattern(5).Read(msg)
+	var got []byte
+	Expect(within(OpBound, "A writes 1000 bytes, B reads into 3 bytes", func() error {
+		written := make(chan error, 1)
+		go func() { _, err := c.A.Write(msg); written <- err }()
+		buf := make([]byte, 3)
+		for len(got) < len(msg) {
+			n, err := c.B.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				return fmt.Errorf("after %d of %d bytes: %w", len(got), len(msg), err)
+			}
+		}
+		return <-written
+	})).To(Succeed())
+	Expect(got).To(Equal(msg), "bytes lost or changed when read through a 3-byte buffer")
+})
+
+// Write MUST return n == len(p) or a non-nil error (the io.Writer rule),
+// also when the reader is slow and the writer has to wait.
+var _ = behaviour(harness.WriterRule, 10*time.Second, func(ctx SpecContext, c *Case) {
+	sizes := []int{1, 4096, 65536, 1 << 20, 3 << 20}
+	var total int64
+	for _, s := range sizes {
+		total += int64(s)
+	}
+	total *= 4
+	var progress atomic.Int64
+	watch(&progress, map[string]func() error{
+		// SendPattern fails on n < len(p) with a nil error.
+		"A writes":           func() error { return harness.SendPattern(c.A, 6, total, &progress, sizes...) },
+		"B reads 1000 bytes": func() error { return harness.ReceivePattern(c.B, 6, total, &progress, 1000) },
+	})
+})
+
+// A zero-length Write MUST return no error, deliver nothing and not signal
+// EOF: the next byte written is the next byte read. The reader runs
+// alongside, since a synchronous transport may hand even an empty Write to
+// a Read (which may then return 0 bytes and no error).
+var _ = behaviour(harness.ZeroWrite, 0, func(ctx SpecContext, c *Case) {
+	var got []byte
+	Expect(within(OpBound, "zero-length Writes and the Read after them", func() error {
+		written := make(chan error, 1)
+		go func() {
+			for _, p := range [][]byte{{}, nil, []byte("x")} {
+				if n, err := c.A.Write(p); err != nil || n != len(p) {
+					written <- fmt.Errorf("A.Write(%q) = %d, %v", p, n, err)
+					return
+				}
+			}
+			written <- nil
+		}()
+		buf := make([]byte, 8)
+		for len(got) == 0 {
+			n, err := c.B.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				return fmt.Errorf("B.Read after zero-length Writes: %w", err)
+			}
+		}
+		return <-written
+	})).To(Succeed())
+	Expect(string(got)).To(Equal("x"), "the zero-length Writes delivered something")
+})

@@ -1,0 +1,75 @@
+package suites
+
+import (
+	"fmt"
+	"net"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// OpBound bounds a single Read, Write or Close a spec expects to return.
+const OpBound = 2 * time.Second
+
+// within runs op on the transport, failing the spec if it hangs past d or
+// panics, and returns op's own error.
+func within(d time.Duration, what string, op func() error) error {
+	GinkgoHelper()
+	err := harness.Within(d, what, op)
+	if harness.IsHung(err) || harness.IsPanic(err) {
+		Fail(err.Error())
+	}
+	return err
+}
+
+// watch runs transfers under the harness's stall watchdog and fails the
+// spec on the first error, naming what hung if nothing moved.
+func watch(progress *atomic.Int64, ops map[string]func() error) {
+	GinkgoHelper()
+	Expect(harness.Watch(progress, ops)).To(Succeed())
+}
+
+// readFull reads exactly len(p) bytes from c within d.
+func readFull(c net.Conn, p []byte, d time.Duration, what string) error {
+	GinkgoHelper()
+	return within(d, what, func() error {
+		for got := 0; got < len(p); {
+			n, err := c.Read(p[got:])
+			got += n
+			if err != nil && got < len(p) {
+				return fmt.Errorf("after %d of %d bytes: %w", got, len(p), err)
+			}
+		}
+		return nil
+	})
+}
+
+// fillUntilBlocked writes to c with the reader stopped until Write stops
+// making progress for one settle period, and returns the bytes accepted by
+// completed Writes while the last one is still blocked; done reports the
+// writer's end. It fails the spec if more than limit bytes go in.
+func fillUntilBlocked(ctx SpecContext, c net.Conn, seed uint64, limit int64, settle time.Duration) (accepted *atomic.Int64, done chan error) {
+	GinkgoHelper()
+	accepted = new(atomic.Int64)
+	done = make(chan error, 1)
+	go func() { done <- harness.SendPattern(c, seed, limit+1, accepted, 64<<10) }()
+	last := int64(-1)
+	Eventually(ctx, func() int64 {
+		select {
+		case err := <-done:
+			if err == nil {
+				StopTrying(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", limit+1)).Now()
+			}
+			StopTrying("writer failed before blocking").Wrap(err).Now()
+		default:
+		}
+		prev := last
+		last = accepted.Load()
+		return last - prev
+	}).WithTimeout(DefaultTimeout).WithPolling(settle).Should(BeZero(), "writer never blocked")
+	return accepted, done
+}

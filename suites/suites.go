@@ -1,0 +1,119 @@
+// Package suites declares streamspec's Ginkgo specs once, as shared
+// behaviours, and runs them against any transport.
+//
+// Under plain go test:
+//
+//	func TestMine(t *testing.T) { suites.Run(t, harness.FromMakePipe("mine", makePipe)) }
+//
+// Inside an existing Ginkgo suite:
+//
+//	var _ = suites.DescribeConformance(harness.FromMakePipe("mine", makePipe))
+package suites
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// DefaultTimeout bounds every spec that does not declare its own: a
+// transport that hangs costs seconds, never the run.
+const DefaultTimeout = 5 * time.Second
+
+// Case is what a spec body gets: a fresh pair from the transport under test
+// (closed after the spec) and the transport, to open more.
+type Case struct {
+	*harness.Pair
+	Tr harness.Transport
+	b  harness.Behaviour
+}
+
+type spec struct {
+	b       harness.Behaviour
+	timeout time.Duration
+	body    func(ctx SpecContext, c *Case)
+}
+
+var specs []spec
+
+// behaviour declares the spec for b: body runs once per transport.
+func behaviour(b harness.Behaviour, timeout time.Duration, body func(ctx SpecContext, c *Case)) bool {
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	specs = append(specs, spec{b, timeout, body})
+	return true
+}
+
+// DescribeConformance declares every behaviour in the catalogue as specs
+// against tr, in a container named after it.
+func DescribeConformance(tr harness.Transport) bool {
+	name := tr.Name()
+	return Describe(name, Label("transport:"+labelSafe(name)), func() {
+		for _, s := range specs {
+			It(s.b.ID, Label(string(s.b.Class), s.b.Area), SpecTimeout(s.timeout), GracePeriod(time.Second),
+				func(ctx SpecContext) { s.body(ctx, open(ctx, tr, s.b)) })
+		}
+	})
+}
+
+// Run runs the whole catalogue against transports under go test. Ginkgo's
+// flags (-ginkgo.label-filter, -ginkgo.json-report, -ginkgo.v) apply.
+func Run(t *testing.T, transports ...harness.Transport) {
+	t.Helper()
+	for _, tr := range transports {
+		DescribeConformance(tr)
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "streamspec")
+}
+
+// open makes the spec's pair, skipping with the reason when the transport
+// cannot run here or lacks an ability the behaviour needs.
+func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
+	GinkgoHelper()
+	p, err := harness.Open(ctx, tr)
+	if reason, ok := harness.IsUnavailable(err); ok {
+		Skip(harness.UnavailablePrefix + reason)
+	}
+	Expect(err).NotTo(HaveOccurred(), "opening a pair")
+	DeferCleanup(func() {
+		Expect(p.Close()).To(Succeed(), "closing the pair")
+	})
+	AddReportEntry(harness.EntryPair, harness.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities()},
+		ReportEntryVisibilityNever)
+	c := &Case{Pair: p, Tr: tr, b: b}
+	c.Require(b.Needs...)
+	return c
+}
+
+// Require skips the spec as unsupported unless the pair has every ability.
+func (c *Case) Require(abilities ...harness.Ability) {
+	GinkgoHelper()
+	for _, a := range abilities {
+		if !c.Can(a) {
+			Skip(harness.UnsupportedPrefix + c.Transport + " lacks " + string(a))
+		}
+	}
+}
+
+// Observe records what the spec saw as the matrix cell for this behaviour.
+func (c *Case) Observe(summary string, values map[string]any) {
+	AddReportEntry(harness.EntryObservation, harness.Observation{
+		Behaviour: c.b.ID, Transport: c.Transport, Summary: summary, Values: values,
+	}, ReportEntryVisibilityFailureOrVerbose)
+}
+
+func labelSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("&|!,()/{}:\" ", r) {
+			return '_'
+		}
+		return r
+	}, s)
+}

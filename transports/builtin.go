@@ -1,0 +1,8 @@
+package transports
+
+import "github.com/streamspec/streamspec/harness"
+
+// Builtin returns every built-in transport, in report column order.
+func Builtin() []harness.Transport {
+	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe()}
+}
