@@ -33,3 +33,45 @@ type Observation struct {
 	Summary   string         `json:"summary"`          // one short cell, e.g. "ECONNRESET after 10 B"
 	Values    map[string]any `json:"values,omitempty"` // the numbers behind it
 }
+
+// EntryCapacity carries a Capacity: where the bytes were when a writer
+// blocked. EntrySweep carries a Sweep: capacity against one buffer knob.
+const (
+	EntryCapacity = "streamspec.capacity"
+	EntrySweep    = "streamspec.sweep"
+)
+
+// Capacity decomposes the bytes a writer got accepted before blocking, with
+// the reader stopped. Byte counts that the platform cannot report are -1.
+// For TCP, AcceptedBytes == ReceiverQueuedBytes + SenderQueuedBytes, where
+// SenderQueuedBytes = unsent + InFlightBytes (unacknowledged).
+type Capacity struct {
+	Transport           string `json:"transport"`
+	AcceptedBytes       int64  `json:"accepted_bytes"`
+	SenderQueuedBytes   int64  `json:"sender_queued_bytes"`
+	SenderUnsentBytes   int64  `json:"sender_unsent_bytes"`
+	InFlightBytes       int64  `json:"in_flight_bytes"`
+	ReceiverQueuedBytes int64  `json:"receiver_queued_bytes"`
+	SoSndbuf            int64  `json:"so_sndbuf"`
+	SoRcvbuf            int64  `json:"so_rcvbuf"`
+	PipeSize            int64  `json:"pipe_size"`
+	SettleMillis        int64  `json:"settle_ms"` // how long EAGAIN had to persist
+	Method              string `json:"method"`    // "nonblocking-syscall" or "write-deadline"
+	Conserved           bool   `json:"conserved"` // accepted == receiver + sender payload, to the byte
+	Notes               string `json:"notes,omitempty"`
+}
+
+// Sweep records capacity as one knob varies.
+type Sweep struct {
+	Transport string       `json:"transport"`
+	Knob      string       `json:"knob"` // so_sndbuf, so_rcvbuf, pipe_size, path
+	Points    []SweepPoint `json:"points"`
+}
+
+// SweepPoint is one setting of a Sweep's knob and what it gave.
+type SweepPoint struct {
+	Setting       int64            `json:"setting"`
+	Label         string           `json:"label,omitempty"`
+	AcceptedBytes int64            `json:"accepted_bytes"`
+	Extra         map[string]int64 `json:"extra,omitempty"`
+}
