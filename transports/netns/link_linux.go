@@ -1,0 +1,173 @@
+package netns
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// link is one pair's path: A and B each in a namespace of its own, joined
+// through a router namespace R by two veth pairs. The bottleneck is R's
+// egress towards each end, as on a real path: a qdisc on the sender's own
+// device would hold at most about 1 ms of its data, because TCP Small
+// Queues limits the bytes a socket has in local queues
+// (net/ipv4/tcp_output.c tcp_small_queue_check), while a forwarded packet
+// no longer belongs to the socket (veth hands the peer an orphaned skb).
+type link struct {
+	a, r, b *os.File // the namespaces; in every ip and tc run A is fd 3, B fd 4
+	path    Path
+}
+
+// Addresses: A and B on /30s of their own, R at the other end of each.
+const (
+	rToA = "198.18.0.2"
+	rToB = "198.18.0.5"
+)
+
+// noNetem is set once tc has said the kernel has no sch_netem, so later
+// pairs that need it are unavailable at once.
+var noNetem atomic.Pointer[string]
+
+// newLink makes the namespaces, the veths with their addresses and routes,
+// and the shaping on R's egress both ways.
+func newLink(ctx context.Context, p Path) (l *link, err error) {
+	l = &link{path: p}
+	defer func() {
+		if err != nil {
+			l.close()
+		}
+	}()
+	for _, ns := range []**os.File{&l.a, &l.r, &l.b} {
+		if *ns, err = newNS(); err != nil {
+			if errors.Is(err, os.ErrPermission) {
+				return nil, &harness.Unavailable{Reason: "creating a network namespace needs root (CAP_NET_ADMIN): " + err.Error()}
+			}
+			return nil, err
+		}
+	}
+	steps := []struct {
+		ns    *os.File
+		lines []string
+	}{
+		{l.r, []string{
+			"link add toa type veth peer name veth0 netns /proc/self/fd/3",
+			"link add tob type veth peer name veth0 netns /proc/self/fd/4",
+			"addr add " + rToA + "/30 dev toa", "addr add " + rToB + "/30 dev tob",
+			"link set toa up", "link set tob up"}},
+		{l.a, []string{"addr add " + AddrA + "/30 dev veth0", "link set veth0 up", "route add 198.18.0.4/30 via " + rToA}},
+		{l.b, []string{"addr add " + AddrB + "/30 dev veth0", "link set veth0 up", "route add 198.18.0.0/30 via " + rToB}},
+	}
+	for _, s := range steps {
+		if err = l.run(ctx, s.ns, "ip", s.lines...); err != nil {
+			return nil, err
+		}
+	}
+	if err = inNS(l.r, func() error { return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0) }); err != nil {
+		return nil, fmt.Errorf("enabling forwarding in the router namespace: %w", err)
+	}
+	q := p.qdisc()
+	if q == "" {
+		return l, nil
+	}
+	if err = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q); err != nil {
+		if p.Shaper() == "netem" && strings.Contains(err.Error(), "unknown") {
+			reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + err.Error()
+			noNetem.Store(&reason)
+			return nil, &harness.Unavailable{Reason: reason}
+		}
+		return nil, err
+	}
+	return l, nil
+}
+
+// qdisc is the tc qdisc that shapes each end's egress, or "".
+func (p Path) qdisc() string {
+	switch p.Shaper() {
+	case "netem":
+		q := fmt.Sprintf("netem delay %dus loss %g%% limit %d", p.Delay.Microseconds(), p.Loss, max(p.queue()/1514, 1))
+		if p.Rate > 0 {
+			q += fmt.Sprintf(" rate %dbit", p.Rate)
+		}
+		return q
+	case "tbf":
+		return tbf(p.Rate, p.burst(), p.queue())
+	}
+	return ""
+}
+
+// burst is 1 ms of tokens, and never less than two full-size frames.
+func (p Path) burst() int64 { return max(p.Rate/8/1000, 2*1514) }
+
+func tbf(rate, burst, limit int64) string {
+	return fmt.Sprintf("tbf rate %dbit burst %d limit %d", rate, burst, limit)
+}
+
+// hold stops the bottleneck towards B from forwarding: tbf at 100 bit/s with a
+// 1600-byte bucket lets one more frame out, then the next after two
+// minutes. Queued packets stay queued (tbf_change keeps its child fifo when
+// the limit is unchanged, net/sched/sch_tbf.c). release restores the rate.
+func (l *link) hold(ctx context.Context) (release func() error, err error) {
+	if l.path.Shaper() != "tbf" {
+		return nil, fmt.Errorf("hold needs a tbf bottleneck; this path is %s", l.path.Shaper())
+	}
+	if err := l.run(ctx, l.r, "tc", "qdisc change dev tob root "+tbf(100, 1600, l.path.queue())); err != nil {
+		return nil, err
+	}
+	return func() error {
+		return l.run(context.Background(), l.r, "tc", "qdisc change dev tob root "+l.path.qdisc())
+	}, nil
+}
+
+// run runs an iproute2 tool (ip or tc) in namespace ns with one command a
+// line, in one process (-batch).
+func (l *link) run(ctx context.Context, ns *os.File, tool string, lines ...string) error {
+	path, err := lookTool(tool)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return inNS(ns, func() error {
+		cmd := exec.CommandContext(ctx, path, "-batch", "-")
+		cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
+		cmd.ExtraFiles = []*os.File{l.a, l.b}
+		cmd.WaitDelay = time.Second
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%s %q: %w: %s", tool, lines, err, bytes.TrimSpace(out))
+		}
+		return nil
+	})
+}
+
+// lookTool finds ip or tc in PATH or in the sbin directories that a
+// non-login root shell may lack.
+func lookTool(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, dir := range []string{"/usr/sbin", "/sbin"} {
+		if p, err := exec.LookPath(dir + "/" + name); err == nil {
+			return p, nil
+		}
+	}
+	return "", &harness.Unavailable{Reason: name + " from iproute2 is not installed"}
+}
+
+// close drops the namespaces' descriptors; the namespaces go once the
+// pair's sockets are closed too.
+func (l *link) close() {
+	for _, f := range []*os.File{l.a, l.r, l.b} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}

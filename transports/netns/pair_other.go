@@ -1,0 +1,20 @@
+//go:build !linux
+
+package netns
+
+import (
+	"context"
+	"net"
+	"runtime"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+func (t *Transport) pair(context.Context) (net.Conn, net.Conn, func(), error) {
+	return nil, nil, nil, &harness.Unavailable{Reason: "network namespaces need Linux; this is " + runtime.GOOS}
+}
+
+// Hold implements harness.Holder; there is no path to hold here.
+func (t *Transport) Hold(context.Context, net.Conn) (func() error, error) {
+	return nil, &harness.Unavailable{Reason: "network namespaces need Linux; this is " + runtime.GOOS}
+}

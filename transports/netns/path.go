@@ -1,0 +1,160 @@
+// Package netns is TCP over a real kernel network path: two network
+// namespaces joined by a veth pair, shaped with tc, both endpoints in the
+// test process. Unlike loopback, bytes can be in flight (sent, not yet
+// acknowledged) when a writer blocks.
+//
+// It needs Linux, root (CAP_NET_ADMIN) and ip and tc from iproute2; where
+// any is missing, Pair returns harness.Unavailable with the reason, so
+// specs skip. The namespaces have no name (nothing in /var/run/netns): the
+// pair's descriptors and sockets alone keep them alive, and the kernel
+// removes them with their veth and qdiscs when the last one closes, also
+// when the process is killed.
+package netns
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Addresses of the two ends, from the RFC 2544 benchmarking range
+// 198.18.0.0/15: traffic never leaves the namespaces created here.
+const (
+	AddrA = "198.18.0.1"
+	AddrB = "198.18.0.6"
+)
+
+// Path is a network path's settings. Each direction gets the same shaping,
+// at a router between the two ends.
+type Path struct {
+	// Rate is the bottleneck in bits per second; 0 leaves the veth
+	// unshaped. Without Delay or Loss it is a tbf rate limit, whose queue
+	// fills under load and so gives the path its round-trip delay.
+	Rate int64
+	// Queue is the bytes the bottleneck queues before it drops (tbf limit;
+	// netem counts packets, Queue/1514 of them). 0 means 1 MiB.
+	Queue int64
+	// Delay and Loss (percent) each way need sch_netem; on a kernel
+	// without it a pair is unavailable.
+	Delay time.Duration
+	Loss  float64
+	// CC is the congestion control of both sockets (TCP_CONGESTION), such
+	// as cubic, bbr or reno; "" keeps the system default.
+	CC string
+}
+
+// Shaper names the qdisc the path uses: netem, tbf or none.
+func (p Path) Shaper() string {
+	switch {
+	case p.Delay > 0 || p.Loss > 0:
+		return "netem"
+	case p.Rate > 0:
+		return "tbf"
+	}
+	return "none"
+}
+
+func (p Path) queue() int64 {
+	if p.Queue > 0 {
+		return p.Queue
+	}
+	return 1 << 20
+}
+
+// String describes the path for the report.
+func (p Path) String() string {
+	s := AddrA + " to " + AddrB + " via a router netns"
+	switch p.Shaper() {
+	case "netem":
+		s += fmt.Sprintf(", netem delay %v loss %g%%", p.Delay, p.Loss)
+		if p.Rate > 0 {
+			s += ", rate " + bits(p.Rate)
+		}
+		s += fmt.Sprintf(", %s queue each way", size(p.queue()))
+	case "tbf":
+		s += fmt.Sprintf(", tbf %s, %s queue each way (%v when full)", bits(p.Rate), size(p.queue()), p.QueueDelay().Round(100*time.Microsecond))
+	default:
+		s += ", unshaped"
+	}
+	if p.CC != "" {
+		s += ", " + p.CC
+	}
+	return s
+}
+
+// QueueDelay is how long a full bottleneck queue takes to drain: the
+// round-trip delay a loss-based sender (cubic, reno) gives itself by
+// filling the queue.
+func (p Path) QueueDelay() time.Duration {
+	if p.Rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(p.queue()*8) / float64(p.Rate) * float64(time.Second))
+}
+
+// Transport makes pairs over a fresh path each: one pair's shaping, queue
+// and hold never touch another's.
+type Transport struct {
+	name  string
+	path  Path
+	links sync.Map // A endpoint -> its pair's path, for Hold
+}
+
+// New returns a transport named name over path p.
+func New(name string, p Path) *Transport { return &Transport{name: name, path: p} }
+
+// Default is the built-in: 200 Mbit/s each way with a 1 MiB drop-tail queue
+// (42 ms when full) and cubic, which fills the queue, so bytes are in
+// flight whenever data moves. Fast enough for the contract's 64 MiB
+// transfers.
+func Default() *Transport {
+	return New("netns", Path{Rate: 200e6, Queue: 1 << 20, CC: "cubic"})
+}
+
+// Path returns the transport's path settings.
+func (t *Transport) Path() Path { return t.path }
+
+// Name implements harness.Transport.
+func (t *Transport) Name() string { return t.name }
+
+// Traits implements harness.Transport: a kernel TCP socket whose notes name
+// the path.
+func (t *Transport) Traits() harness.Traits {
+	return harness.Traits{Kind: harness.KindTCP, Notes: t.path.String()}
+}
+
+// Pair implements harness.Transport: A dials from the first namespace, B
+// accepts in the second. stop closes the namespaces' descriptors; the
+// kernel removes them once the endpoints are closed too.
+func (t *Transport) Pair(ctx context.Context) (a, b net.Conn, stop func(), err error) {
+	return t.pair(ctx)
+}
+
+var _ harness.Transport = (*Transport)(nil)
+
+func bits(r int64) string {
+	switch {
+	case r >= 1e9 && r%1e9 == 0:
+		return fmt.Sprintf("%d Gbit/s", r/1e9)
+	case r >= 1e6 && r%1e6 == 0:
+		return fmt.Sprintf("%d Mbit/s", r/1e6)
+	case r >= 1e3 && r%1e3 == 0:
+		return fmt.Sprintf("%d kbit/s", r/1e3)
+	}
+	return fmt.Sprintf("%d bit/s", r)
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
