@@ -92,7 +92,10 @@ type Wakeup struct {
 	Fraction         float64 `json:"fraction"`            // WakeupAfterBytes / AcceptedBytes
 	SenderQueuedAt   int64   `json:"sender_queued_bytes"` // the sender's queue when it woke (SIOCOUTQ, SO_NWRITE)
 	ReceiverQueuedAt int64   `json:"receiver_queued_bytes"`
-	SoSndbuf         int64   `json:"so_sndbuf"`
+	// The queues one step earlier, when the writer was still blocked.
+	SenderQueuedBefore   int64 `json:"sender_queued_before_bytes"`
+	ReceiverQueuedBefore int64 `json:"receiver_queued_before_bytes"`
+	SoSndbuf             int64 `json:"so_sndbuf"`
 }
 
 // Sweep records capacity as one knob varies.

@@ -32,7 +32,8 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 	if c.Method != MethodSyscall {
 		return c, Wakeup{}, fmt.Errorf("the writer's descriptor is blocking: cannot poll it safely")
 	}
-	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf}
+	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf,
+		SenderQueuedBefore: c.SenderQueuedBytes, ReceiverQueuedBefore: c.ReceiverQueuedBytes}
 	for wk.StepBytes*2 <= c.AcceptedBytes/64 {
 		wk.StepBytes *= 2
 	}
@@ -62,6 +63,7 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 			wk.SenderQueuedAt, wk.ReceiverQueuedAt = q.SendQueued, q.RecvQueued
 			break
 		}
+		wk.SenderQueuedBefore, wk.ReceiverQueuedBefore = q.SendQueued, q.RecvQueued
 	}
 	return c, wk, nil
 }
