@@ -1,0 +1,181 @@
+package suites
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gmeasure"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// capacityRepeats is how many fresh pairs the capacity spec fills, for a
+// median and spread: TCP's autotuning makes the amount vary.
+const capacityRepeats = 3
+
+// The bytes accepted before Write blocks with the reader stopped are
+// observed, not contract. Where they are MUST add up for a built-in kernel
+// transport on Linux: TCP's receiver queue plus the sender's unsent and
+// in-flight bytes (less those the receiver holds whose ACK is still on its
+// way), a pipe's one buffer (exactly F_GETPIPE_SZ), a Unix socket's
+// receiver queue; net.Pipe MUST accept nothing.
+var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
+	exp := gmeasure.NewExperiment("capacity " + c.Transport)
+	var first harness.Capacity
+	exp.Sample(func(i int) {
+		a, b := c.A, c.B
+		if i > 0 {
+			p := openAnother(ctx, c)
+			a, b = p.A, p.B
+		}
+		cp := measureCapacity(ctx, c, a, b)
+		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
+		if i == 0 {
+			first = cp
+		}
+		Expect(harness.CheckCapacity(runtime.GOOS, c.Kind, cp)).To(Succeed(), "sample %d", i+1)
+	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
+	acc := exp.GetStats("accepted")
+	c.Observe(harness.Bytes(first.AcceptedBytes)+" B", map[string]any{
+		"accepted_bytes":        first.AcceptedBytes,
+		"accepted_median_bytes": acc.ValueFor(gmeasure.StatMedian),
+		"accepted_min_bytes":    acc.ValueFor(gmeasure.StatMin),
+		"accepted_max_bytes":    acc.ValueFor(gmeasure.StatMax),
+		"samples":               acc.N,
+		"sender_queued_bytes":   first.SenderQueuedBytes,
+		"in_flight_bytes":       first.InFlightBytes,
+		"receiver_queued_bytes": first.ReceiverQueuedBytes,
+		"conserved":             first.Conserved,
+		"settle_ms":             first.SettleMillis,
+		"method":                first.Method,
+	})
+})
+
+// Capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held at
+// sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
+// Unix stream sockets (harness.KnobExpectations gives the kernel source).
+var _ = behaviour(harness.CapacitySndbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+	sweep(ctx, c, harness.KnobSndbuf, sweepSizes, func(w, r net.Conn, size int) {
+		Expect(w.(bufferSizer).SetWriteBuffer(size)).To(Succeed())
+		Expect(r.(bufferSizer).SetReadBuffer(sweepFixed)).To(Succeed())
+	})
+})
+
+// Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
+// sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
+// (Linux; macOS inferred).
+var _ = behaviour(harness.CapacityRcvbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes, func(w, r net.Conn, size int) {
+		Expect(w.(bufferSizer).SetWriteBuffer(sweepFixed)).To(Succeed())
+		Expect(r.(bufferSizer).SetReadBuffer(size)).To(Succeed())
+	})
+})
+
+// A pipe's capacity MUST be its size as set with F_SETPIPE_SZ, to the
+// byte (Linux; macOS has no F_SETPIPE_SZ).
+var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *Case) {
+	if c.Kind != harness.KindPipe {
+		Skip(harness.UnsupportedPrefix + c.Transport + " is not a pipe")
+	}
+	if _, err := harness.SetPipeSize(c.A, os.Getpagesize()); err != nil {
+		Skip(harness.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
+	}
+	page := os.Getpagesize()
+	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page}, func(w, r net.Conn, size int) {
+		_, err := harness.SetPipeSize(w, size)
+		Expect(err).NotTo(HaveOccurred())
+	})
+})
+
+// After the writer blocks, the reader drains step by step; the writer
+// MUST be woken (its descriptor writable) before the buffer is empty, and
+// on Linux at the point the kernel's readiness rule gives for its kind.
+// A Write then MUST go through.
+var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
+	cp, wk, err := harness.MeasureWakeup(ctx, c.A, c.B, fillOptions(c)...)
+	Expect(err).NotTo(HaveOccurred())
+	wk.Transport = c.Transport
+	AddReportEntry(harness.EntryWakeup, wk, ReportEntryVisibilityFailureOrVerbose)
+	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(wk.WakeupAfterBytes), harness.Bytes(wk.AcceptedBytes)), map[string]any{
+		"wakeup_after_bytes": wk.WakeupAfterBytes, "accepted_bytes": wk.AcceptedBytes, "step_bytes": wk.StepBytes,
+		"fraction": wk.Fraction, "sender_queued_bytes": wk.SenderQueuedAt, "so_sndbuf": wk.SoSndbuf, "settle_ms": cp.SettleMillis,
+	})
+	Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed())
+	if c.Can(harness.WriteDeadline) {
+		Expect(c.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
+		n, err := c.A.Write(make([]byte, 1024))
+		Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
+	}
+})
+
+// Sweep settings: small, so a point costs milliseconds; the fixed side of
+// a buffer sweep sits in the middle.
+var (
+	sweepSizes = []int{16 << 10, 64 << 10, 256 << 10}
+	sweepFixed = 64 << 10
+)
+
+type bufferSizer interface {
+	SetReadBuffer(int) error
+	SetWriteBuffer(int) error
+}
+
+// sweep measures capacity on a fresh pair for each setting, set applied
+// first, records a harness.Sweep and asserts the kernel's expectation.
+func sweep(ctx SpecContext, c *Case, knob string, settings []int, set func(w, r net.Conn, size int)) {
+	GinkgoHelper()
+	s := harness.Sweep{Transport: c.Transport, Knob: knob}
+	var cells []string
+	for i, size := range settings {
+		a, b := c.A, c.B
+		if i > 0 {
+			p := openAnother(ctx, c)
+			a, b = p.A, p.B
+		}
+		set(a, b, size)
+		cp := measureCapacity(ctx, c, a, b)
+		s.Points = append(s.Points, harness.SweepPoint{Setting: int64(size), AcceptedBytes: cp.AcceptedBytes, Extra: map[string]int64{
+			"so_sndbuf": cp.SoSndbuf, "so_rcvbuf": cp.SoRcvbuf, "pipe_size": cp.PipeSize,
+			"sender_queued_bytes": cp.SenderQueuedBytes, "receiver_queued_bytes": cp.ReceiverQueuedBytes, "settle_ms": cp.SettleMillis,
+		}})
+		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(int64(size)), harness.Bytes(cp.AcceptedBytes)))
+	}
+	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "response": s.Response(), "points": s.Points})
+	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
+}
+
+// measureCapacity fills a→b and fails the spec on an error.
+func measureCapacity(ctx SpecContext, c *Case, a, b net.Conn) harness.Capacity {
+	GinkgoHelper()
+	cp, err := harness.MeasureCapacity(ctx, a, b, fillOptions(c)...)
+	cp.Transport = c.Transport
+	Expect(err).NotTo(HaveOccurred(), "measuring capacity (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes)
+	return cp
+}
+
+func fillOptions(c *Case) []harness.FillOption {
+	if c.Can(harness.WriteDeadline) {
+		return nil
+	}
+	return []harness.FillOption{harness.FillWithoutDeadlines()}
+}
+
+// openAnother opens one more pair of the transport under test, closed when
+// the spec ends.
+func openAnother(ctx SpecContext, c *Case) *harness.Pair {
+	GinkgoHelper()
+	p, err := harness.Open(ctx, c.Tr)
+	Expect(err).NotTo(HaveOccurred(), "opening another pair")
+	DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the extra pair") })
+	return p
+}
