@@ -1,8 +1,11 @@
 package transports
 
-import "github.com/streamspec/streamspec/harness"
+import (
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports/netns"
+)
 
 // Builtin returns every built-in transport, in report column order.
 func Builtin() []harness.Transport {
-	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS()}
+	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS(), netns.Default()}
 }

@@ -116,7 +116,7 @@ func tbf(rate, burst, limit int64) string {
 // the limit is unchanged, net/sched/sch_tbf.c). release restores the rate.
 func (l *link) hold(ctx context.Context) (release func() error, err error) {
 	if l.path.Shaper() != "tbf" {
-		return nil, fmt.Errorf("hold needs a tbf bottleneck; this path is %s", l.path.Shaper())
+		return nil, fmt.Errorf("hold needs a tbf bottleneck; this path's is %s: %w", l.path.Shaper(), errors.ErrUnsupported)
 	}
 	if err := l.run(ctx, l.r, "tc", "qdisc change dev tob root "+tbf(100, 1600, l.path.queue())); err != nil {
 		return nil, err

@@ -10,11 +10,13 @@ import (
 	"github.com/streamspec/streamspec/harness"
 )
 
+var unavailable = &harness.Unavailable{Reason: "network namespaces need Linux; this is " + runtime.GOOS}
+
 func (t *Transport) pair(context.Context) (net.Conn, net.Conn, func(), error) {
-	return nil, nil, nil, &harness.Unavailable{Reason: "network namespaces need Linux; this is " + runtime.GOOS}
+	return nil, nil, nil, unavailable
 }
 
 // Hold implements harness.Holder; there is no path to hold here.
 func (t *Transport) Hold(context.Context, net.Conn) (func() error, error) {
-	return nil, &harness.Unavailable{Reason: "network namespaces need Linux; this is " + runtime.GOOS}
+	return nil, unavailable
 }

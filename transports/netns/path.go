@@ -96,6 +96,44 @@ func (p Path) QueueDelay() time.Duration {
 	return time.Duration(float64(p.queue()*8) / float64(p.Rate) * float64(time.Second))
 }
 
+// BDP is the path's bandwidth-delay product when its queue is full: the
+// bytes the rate moves in a round trip (the delay both ways plus the
+// queue's drain time), which is the queue itself plus rate x 2 x Delay.
+func (p Path) BDP() int64 {
+	if p.Rate <= 0 {
+		return 0
+	}
+	return p.queue() + p.Rate/8*2*p.Delay.Microseconds()/1e6
+}
+
+// label is the path in a few words, for a sweep point.
+func (p Path) label() string {
+	s := bits(p.Rate)
+	if p.Delay > 0 {
+		s += fmt.Sprintf(", %v each way", p.Delay)
+	}
+	return s + fmt.Sprintf(", %s queue (%v)", size(p.queue()), p.QueueDelay().Round(time.Millisecond))
+}
+
+// SweepQueues are the bottleneck queues of Variants: 128 KiB to 2 MiB,
+// 5 to 84 ms at 200 Mbit/s.
+var SweepQueues = []int64{128 << 10, 512 << 10, 2 << 20}
+
+// Variants implements harness.NetworkPath: the same path with each of
+// SweepQueues as its queue; none for an unshaped path.
+func (t *Transport) Variants() []harness.PathVariant {
+	if t.path.Rate <= 0 {
+		return nil
+	}
+	var out []harness.PathVariant
+	for _, q := range SweepQueues {
+		p := t.path
+		p.Queue = q
+		out = append(out, harness.PathVariant{Transport: New(t.name+" "+size(q), p), Label: p.label()})
+	}
+	return out
+}
+
 // Transport makes pairs over a fresh path each: one pair's shaping, queue
 // and hold never touch another's.
 type Transport struct {
@@ -114,6 +152,9 @@ func New(name string, p Path) *Transport { return &Transport{name: name, path: p
 func Default() *Transport {
 	return New("netns", Path{Rate: 200e6, Queue: 1 << 20, CC: "cubic"})
 }
+
+// BDP implements harness.NetworkPath.
+func (t *Transport) BDP() int64 { return t.path.BDP() }
 
 // Path returns the transport's path settings.
 func (t *Transport) Path() Path { return t.path }
@@ -134,7 +175,7 @@ func (t *Transport) Pair(ctx context.Context) (a, b net.Conn, stop func(), err e
 	return t.pair(ctx)
 }
 
-var _ harness.Transport = (*Transport)(nil)
+var _ harness.NetworkPath = (*Transport)(nil)
 
 func bits(r int64) string {
 	switch {
@@ -157,4 +198,3 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
-

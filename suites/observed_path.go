@@ -1,0 +1,152 @@
+package suites
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// On a network path, a writer blocked while its bytes cross the
+// bottleneck MUST have them in three places: unsent in its send queue, in
+// flight (sent, unacknowledged: TCP_INFO unacked > 0) and unread in the
+// receiver's queue, each non-zero, adding up to the accepted bytes to the
+// byte. The bottleneck is held from the moment the first bytes reach the
+// stopped reader, so what is in flight stays there while it is counted.
+// After the hold every accepted byte MUST arrive intact.
+var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Case) {
+	np := networkPath(c)
+	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
+	AddReportEntry(harness.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
+	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s B", harness.Bytes(cp.SenderUnsentBytes),
+		harness.Bytes(cp.InFlightBytes), harness.Bytes(cp.ReceiverQueuedBytes), harness.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
+	Expect(cp.Conserved).To(BeTrue(), "%s = %d bytes, but %d were accepted", cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
+	Expect(cp.SenderUnsentBytes).To(BeNumerically(">", 0), "nothing unsent at the sender")
+	Expect(cp.InFlightBytes).To(BeNumerically(">", 0), "nothing in flight with the bottleneck held")
+	Expect(cp.TCP.UnackedPackets).To(BeNumerically(">", 0), "TCP_INFO unacked is 0 with the bottleneck held")
+	Expect(cp.ReceiverQueuedBytes).To(BeNumerically(">", 0), "nothing at the receiver")
+})
+
+// Capacity and bytes in flight against the path's bandwidth-delay product,
+// one fresh pair per path variant. A loss-based sender (cubic, reno) grows
+// its window until the bottleneck queue overflows, so the bytes in flight
+// at the largest product MUST be at least twice those at the smallest.
+var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c *Case) {
+	np := networkPath(c)
+	variants := np.Variants()
+	if len(variants) < 3 {
+		Skip(fmt.Sprintf("%s%s has %d path variants, a sweep needs 3", harness.UnsupportedPrefix, c.Transport, len(variants)))
+	}
+	s := harness.Sweep{Transport: c.Transport, Knob: harness.KnobPath}
+	var cells []string
+	for _, v := range variants {
+		p, err := harness.Open(ctx, v.Transport)
+		Expect(err).NotTo(HaveOccurred(), "opening a pair over %s", v.Label)
+		DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the pair over %s", v.Label) })
+		cp, at := measureInFlight(ctx, c, v.Transport, p.A, p.B)
+		Expect(cp.Conserved).To(BeTrue(), "%s: %s = %d bytes, but %d were accepted", v.Label, cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
+		extra := map[string]int64{"in_flight_permille": 1000 * cp.InFlightBytes / max(cp.AcceptedBytes, 1)}
+		for k, val := range inFlightValues(cp, at) {
+			if n, ok := val.(int64); ok {
+				extra[k] = n
+			}
+		}
+		s.Points = append(s.Points, harness.SweepPoint{Setting: v.Transport.BDP(), Label: v.Label, AcceptedBytes: cp.AcceptedBytes, Extra: extra})
+		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", v.Label, harness.Bytes(cp.AcceptedBytes), harness.Bytes(cp.InFlightBytes)))
+	}
+	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": s.Knob, "response": s.Response(), "points": s.Points})
+	first, last := s.Points[0].Extra["in_flight_bytes"], s.Points[len(s.Points)-1].Extra["in_flight_bytes"]
+	Expect(last).To(BeNumerically(">=", 2*first), "bytes in flight did not grow with the bandwidth-delay product: %s", strings.Join(cells, ", "))
+})
+
+// networkPath is the transport under test as a NetworkPath, or skips.
+func networkPath(c *Case) harness.NetworkPath {
+	GinkgoHelper()
+	np, ok := c.Tr.(harness.NetworkPath)
+	if !ok {
+		Skip(harness.UnsupportedPrefix + c.Transport + " has no network path to hold")
+	}
+	return np
+}
+
+// measureInFlight sends a warm-up through a→b with b reading, so the
+// sender's window and the receiver's buffer grow to the path; then stops
+// reading and measures capacity, holding np's bottleneck from the moment
+// the first bytes reach b; then releases it and checks that b receives
+// every accepted byte. at is the sender's queues just before the hold (its
+// window and round trip before the hold stalls them).
+func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.Conn) (cp harness.Capacity, at harness.Queues) {
+	GinkgoHelper()
+	warm := 16<<20 + 8*np.BDP()
+	var progress atomic.Int64
+	watch(&progress, map[string]func() error{
+		"A sends the warm-up": func() error { return harness.SendPattern(a, 21, warm, &progress) },
+		"B reads it":          func() error { return harness.ReceivePattern(b, 21, warm, &progress) },
+	})
+
+	type hold struct {
+		release func() error
+		at      harness.Queues
+		err     error
+	}
+	held, filled := make(chan hold, 1), make(chan struct{})
+	go func() {
+		tick := time.NewTicker(time.Millisecond) // a polling watch on the receiver's queue
+		defer tick.Stop()
+		for {
+			select {
+			case <-filled:
+				held <- hold{}
+				return
+			case <-tick.C:
+			}
+			if q, err := harness.ProbeQueues(b); err != nil || q.RecvQueued <= 0 {
+				continue
+			}
+			at, _ := harness.ProbeQueues(a)
+			release, err := np.Hold(ctx, a)
+			held <- hold{release, at, err}
+			return
+		}
+	}()
+	cp = measureCapacity(ctx, c, a, b)
+	close(filled)
+	h := <-held
+	if errors.Is(h.err, errors.ErrUnsupported) {
+		Skip(harness.UnsupportedPrefix + h.err.Error())
+	}
+	Expect(h.err).NotTo(HaveOccurred(), "holding the bottleneck")
+	Expect(h.release).NotTo(BeNil(), "the writer settled before any byte reached the receiver")
+	cp.Transport = np.Name()
+	cp.Notes = "bottleneck held from the first byte at the receiver; path: " + np.Traits().Notes
+	Expect(within(OpBound, "releasing the bottleneck", h.release)).To(Succeed())
+	watch(&progress, map[string]func() error{
+		"B reads what was accepted": func() error { return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes, &progress) },
+	})
+	return cp, h.at
+}
+
+// inFlightValues are the numbers behind an in-flight measurement.
+func inFlightValues(cp harness.Capacity, at harness.Queues) map[string]any {
+	v := map[string]any{
+		"accepted_bytes": cp.AcceptedBytes, "sender_queued_bytes": cp.SenderQueuedBytes,
+		"sender_unsent_bytes": cp.SenderUnsentBytes, "in_flight_bytes": cp.InFlightBytes,
+		"receiver_queued_bytes": cp.ReceiverQueuedBytes, "so_sndbuf": cp.SoSndbuf, "so_rcvbuf": cp.SoRcvbuf,
+		"settle_ms": cp.SettleMillis, "conserved": cp.Conserved,
+	}
+	if cp.TCP != nil {
+		v["unacked_packets"] = cp.TCP.UnackedPackets
+	}
+	if at.TCP != nil {
+		v["cwnd_bytes"], v["rtt_us"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds()
+	}
+	return v
+}
