@@ -2,8 +2,9 @@
 GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
+N       ?= 20
 
-.PHONY: all test conformance lint
+.PHONY: all test conformance lint bench soak
 
 all: lint test
 
@@ -21,3 +22,11 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	GOOS=darwin $(GO) vet $(PKGS)
+
+## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
+bench:
+	scripts/bench.sh
+
+## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
+soak:
+	N=$(N) scripts/soak.sh

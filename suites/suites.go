@@ -77,6 +77,7 @@ func Run(t *testing.T, transports ...harness.Transport) {
 // cannot run here or lacks an ability the behaviour needs.
 func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 	GinkgoHelper()
+	guardLeaks()
 	p, err := harness.Open(ctx, tr)
 	if reason, ok := harness.IsUnavailable(err); ok {
 		Skip(harness.UnavailablePrefix + reason)

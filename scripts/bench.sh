@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make bench: streamspec's contract suite beside golang.org/x/net/nettest.TestConn
+# on the same healthy transports, wall time of each from one prebuilt test binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(mktemp -d)/suites.test
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+go test -c -o "$bin" ./suites
+now() { date +%s.%N; }
+printf '%-16s %14s %14s %8s  %s\n' transport streamspec_s nettest_s ratio nettest
+for tr in ${TRANSPORTS:-tcp4 unix os-pipe net-pipe}; do
+  t0=$(now)
+  "$bin" -test.run '^TestBuiltin$' -ginkgo.label-filter="contract && transport:$tr" >/dev/null
+  t1=$(now)
+  verdict=pass
+  STREAMSPEC_NETTEST=$tr "$bin" -test.run '^TestNettest$' >/dev/null || verdict=FAIL
+  t2=$(now)
+  awk -v tr="$tr" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v v="$verdict" \
+    'BEGIN { printf "%-16s %14.2f %14.2f %8.1f  %s\n", tr, t1 - t0, t2 - t1, (t1 - t0) / (t2 - t1), v }'
+done
