@@ -4,16 +4,20 @@ GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
 
-.PHONY: all test conformance lint bench soak
+.PHONY: all deps test conformance lint bench soak
 
 all: lint test
 
+## deps: iproute2 (ip, tc) for the netns transport, where missing and root
+deps:
+	scripts/iproute2.sh
+
 ## test: the harness's own tests, self-test zoo included
-test:
+test: deps
 	$(GO) test -count=1 $(PKGS)
 
 ## conformance: every spec against every built-in transport
-conformance:
+conformance: deps
 	$(GINKGO) run --label-filter='!zoo' ./suites
 
 ## lint: gofmt, go vet on Linux and for macOS

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,27 @@ import (
 type link struct {
 	a, r, b *os.File // the namespaces; in every ip and tc run A is fd 3, B fd 4
 	path    Path
+	id      int64
+}
+
+// live lists the links whose namespaces this process still holds, for the
+// suites' leak check: a pair whose stop never ran shows up there.
+var (
+	liveMu sync.Mutex
+	live   = map[int64]bool{}
+	lastID atomic.Int64
+)
+
+func init() {
+	harness.RegisterResourceProbe("network namespace", func() []string {
+		liveMu.Lock()
+		defer liveMu.Unlock()
+		var out []string
+		for id := range live {
+			out = append(out, fmt.Sprintf("path %d (3 namespaces, pid %d)", id, os.Getpid()))
+		}
+		return out
+	})
 }
 
 // Addresses: A and B on /30s of their own, R at the other end of each.
@@ -38,19 +60,25 @@ var noNetem atomic.Pointer[string]
 
 // newLink makes the namespaces, the veths with their addresses and routes,
 // and the shaping on R's egress both ways.
-func newLink(ctx context.Context, p Path) (l *link, err error) {
-	l = &link{path: p}
-	defer func() {
-		if err != nil {
-			l.close()
-		}
-	}()
+func newLink(ctx context.Context, p Path) (*link, error) {
+	l := &link{path: p, id: lastID.Add(1)}
+	liveMu.Lock()
+	live[l.id] = true
+	liveMu.Unlock()
+	if err := l.setup(ctx); err != nil {
+		l.close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *link) setup(ctx context.Context) (err error) {
 	for _, ns := range []**os.File{&l.a, &l.r, &l.b} {
 		if *ns, err = newNS(); err != nil {
 			if errors.Is(err, os.ErrPermission) {
-				return nil, &harness.Unavailable{Reason: "creating a network namespace needs root (CAP_NET_ADMIN): " + err.Error()}
+				return &harness.Unavailable{Reason: "creating a network namespace needs root (CAP_NET_ADMIN): " + err.Error()}
 			}
-			return nil, err
+			return err
 		}
 	}
 	steps := []struct {
@@ -67,25 +95,23 @@ func newLink(ctx context.Context, p Path) (l *link, err error) {
 	}
 	for _, s := range steps {
 		if err = l.run(ctx, s.ns, "ip", s.lines...); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err = inNS(l.r, func() error { return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0) }); err != nil {
-		return nil, fmt.Errorf("enabling forwarding in the router namespace: %w", err)
+		return fmt.Errorf("enabling forwarding in the router namespace: %w", err)
 	}
-	q := p.qdisc()
+	q := l.path.qdisc()
 	if q == "" {
-		return l, nil
+		return nil
 	}
-	if err = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q); err != nil {
-		if p.Shaper() == "netem" && strings.Contains(err.Error(), "unknown") {
-			reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + err.Error()
-			noNetem.Store(&reason)
-			return nil, &harness.Unavailable{Reason: reason}
-		}
-		return nil, err
+	err = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q)
+	if err != nil && l.path.Shaper() == "netem" && strings.Contains(err.Error(), "unknown") {
+		reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + err.Error()
+		noNetem.Store(&reason)
+		return &harness.Unavailable{Reason: reason}
 	}
-	return l, nil
+	return err
 }
 
 // qdisc is the tc qdisc that shapes each end's egress, or "".
@@ -165,6 +191,9 @@ func lookTool(name string) (string, error) {
 // close drops the namespaces' descriptors; the namespaces go once the
 // pair's sockets are closed too.
 func (l *link) close() {
+	liveMu.Lock()
+	delete(live, l.id)
+	liveMu.Unlock()
 	for _, f := range []*os.File{l.a, l.r, l.b} {
 		if f != nil {
 			f.Close()
