@@ -20,6 +20,10 @@ type NetworkPath interface {
 	// moving, while the queues are read. a is the A end of an open pair.
 	// An error matching errors.ErrUnsupported means the path cannot hold.
 	Hold(ctx context.Context, a net.Conn) (release func() error, err error)
+	// CongestionControl is the algorithm of the pair's sockets (Linux
+	// TCP_CONGESTION: cubic, reno, bbr). A loss-based one (cubic, reno)
+	// fills the bottleneck queue; bbr paces to the bottleneck's rate.
+	CongestionControl() string
 	// BDP is the path's nominal bandwidth-delay product in bytes, its
 	// bottleneck queue included; 0 for an unshaped path.
 	BDP() int64
@@ -27,6 +31,11 @@ type NetworkPath interface {
 	// product, for a sweep; none when the path is not shaped.
 	Variants() []PathVariant
 }
+
+// LossBased reports whether congestion control cc grows its window until
+// the bottleneck queue overflows (net/ipv4/tcp_cubic.c, tcp_cong.c
+// tcp_reno_cong_avoid), so its bytes in flight follow the queue.
+func LossBased(cc string) bool { return cc == "cubic" || cc == "reno" }
 
 // PathVariant is one point of a path sweep.
 type PathVariant struct {

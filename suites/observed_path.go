@@ -33,8 +33,9 @@ var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Cas
 // Capacity and bytes in flight against the path's bandwidth-delay product,
 // one fresh pair per path variant, each measured as in-flight is (and each
 // MUST pass its checks). A loss-based sender (cubic, reno) grows its window
-// until the bottleneck queue overflows, so the bytes in flight at the
-// largest product MUST be at least twice those at the smallest.
+// until the bottleneck queue overflows, so its bytes in flight at the
+// largest product MUST be at least twice those at the smallest; bbr paces
+// to the bottleneck's rate and is only recorded.
 var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c *Case) {
 	np := networkPath(c)
 	variants := np.Variants()
@@ -59,7 +60,12 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", v.Label, harness.Bytes(cp.AcceptedBytes), harness.Bytes(cp.InFlightBytes)))
 	}
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": s.Knob, "response": s.Response(), "points": s.Points})
+	cc := np.CongestionControl()
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
+		"knob": s.Knob, "response": s.Response(), "points": s.Points, "congestion_control": cc})
+	if !harness.LossBased(cc) {
+		return
+	}
 	first, last := s.Points[0].Extra["in_flight_bytes"], s.Points[len(s.Points)-1].Extra["in_flight_bytes"]
 	Expect(last).To(BeNumerically(">=", 2*first), "bytes in flight did not grow with the bandwidth-delay product: %s", strings.Join(cells, ", "))
 })
@@ -149,7 +155,7 @@ func inFlightValues(cp harness.Capacity, at harness.Queues) map[string]any {
 		"accepted_bytes": cp.AcceptedBytes, "sender_queued_bytes": cp.SenderQueuedBytes,
 		"sender_unsent_bytes": cp.SenderUnsentBytes, "in_flight_bytes": cp.InFlightBytes,
 		"receiver_queued_bytes": cp.ReceiverQueuedBytes, "so_sndbuf": cp.SoSndbuf, "so_rcvbuf": cp.SoRcvbuf,
-		"settle_ms": cp.SettleMillis, "conserved": cp.Conserved,
+		"settle_ms": cp.SettleMillis, "conserved": cp.Conserved, "path": cp.Notes,
 	}
 	if cp.TCP != nil {
 		v["unacked_packets"] = cp.TCP.UnackedPackets

@@ -65,6 +65,12 @@ func (p Path) check() error {
 	return nil
 }
 
+// defaultCC is the congestion control new sockets get.
+func defaultCC() string {
+	b, _ := os.ReadFile("/proc/sys/net/ipv4/tcp_congestion_control")
+	return strings.TrimSpace(string(b))
+}
+
 // connect listens in B's namespace and dials from A's. The handshake
 // completes in the kernel, so Accept after a successful dial returns at once.
 func (l *link) connect(ctx context.Context) (a, b *net.TCPConn, err error) {

@@ -20,3 +20,5 @@ func (t *Transport) pair(context.Context) (net.Conn, net.Conn, func(), error) {
 func (t *Transport) Hold(context.Context, net.Conn) (func() error, error) {
 	return nil, unavailable
 }
+
+func defaultCC() string { return "" }

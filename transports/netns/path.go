@@ -153,6 +153,15 @@ func Default() *Transport {
 	return New("netns", Path{Rate: 200e6, Queue: 1 << 20, CC: "cubic"})
 }
 
+// CongestionControl implements harness.NetworkPath: Path.CC, or the
+// system default (net.ipv4.tcp_congestion_control) when that is empty.
+func (t *Transport) CongestionControl() string {
+	if t.path.CC != "" {
+		return t.path.CC
+	}
+	return defaultCC()
+}
+
 // BDP implements harness.NetworkPath.
 func (t *Transport) BDP() int64 { return t.path.BDP() }
 
