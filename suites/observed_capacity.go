@@ -26,6 +26,7 @@ const capacityRepeats = 3
 // way), a pipe's one buffer (exactly F_GETPIPE_SZ), a Unix socket's
 // receiver queue; net.Pipe MUST accept nothing.
 var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
+	closeReaderFirst(c.Pair)
 	exp := gmeasure.NewExperiment("capacity " + c.Transport)
 	var first harness.Capacity
 	exp.Sample(func(i int) {
@@ -133,6 +134,7 @@ type bufferSizer interface {
 // first, records a harness.Sweep and asserts the kernel's expectation.
 func sweep(ctx SpecContext, c *Case, knob string, settings []int, set func(w, r net.Conn, size int)) {
 	GinkgoHelper()
+	closeReaderFirst(c.Pair)
 	s := harness.Sweep{Transport: c.Transport, Knob: knob}
 	var cells []string
 	for i, size := range settings {
@@ -177,5 +179,15 @@ func openAnother(ctx SpecContext, c *Case) *harness.Pair {
 	p, err := harness.Open(ctx, c.Tr)
 	Expect(err).NotTo(HaveOccurred(), "opening another pair")
 	DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the extra pair") })
+	closeReaderFirst(p)
 	return p
+}
+
+// closeReaderFirst closes p's reader before the pair is closed: a writer
+// left with a full buffer may otherwise spend its Close waiting for space
+// (crypto/tls sends close_notify with a 5 s deadline), while a peer gone
+// fails that at once. Cleanups run last-in first-out, so this runs before
+// the pair's own.
+func closeReaderFirst(p *harness.Pair) {
+	DeferCleanup(func() { _ = harness.Within(harness.CloseTimeout, "B.Close", p.B.Close) })
 }
