@@ -65,36 +65,27 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 // sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
 // Unix stream sockets (harness.KnobExpectations gives the kernel source).
 var _ = behaviour(harness.CapacitySndbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobSndbuf, sweepSizes, func(w, r net.Conn, size int) {
-		Expect(w.(bufferSizer).SetWriteBuffer(size)).To(Succeed())
-		Expect(r.(bufferSizer).SetReadBuffer(sweepFixed)).To(Succeed())
-	})
+	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
 })
 
 // Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
 // sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
 // (Linux; macOS inferred).
 var _ = behaviour(harness.CapacityRcvbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes, func(w, r net.Conn, size int) {
-		Expect(w.(bufferSizer).SetWriteBuffer(sweepFixed)).To(Succeed())
-		Expect(r.(bufferSizer).SetReadBuffer(size)).To(Succeed())
-	})
+	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
 })
 
-// A pipe's capacity MUST be its size as set with F_SETPIPE_SZ, to the
-// byte (Linux; macOS has no F_SETPIPE_SZ).
+// A pipe's capacity MUST follow its size as set with F_SETPIPE_SZ, and be
+// that size to the byte (Linux; macOS has no F_SETPIPE_SZ).
 var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *Case) {
 	if c.Kind != harness.KindPipe {
 		Skip(harness.UnsupportedPrefix + c.Transport + " is not a pipe")
 	}
-	if _, err := harness.SetPipeSize(c.A, os.Getpagesize()); err != nil {
+	page := os.Getpagesize()
+	if _, err := harness.SetPipeSize(c.A, page); err != nil {
 		Skip(harness.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
 	}
-	page := os.Getpagesize()
-	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page}, func(w, r net.Conn, size int) {
-		_, err := harness.SetPipeSize(w, size)
-		Expect(err).NotTo(HaveOccurred())
-	})
+	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page})
 })
 
 // After the writer blocks, the reader drains step by step; the writer
@@ -125,33 +116,17 @@ var (
 	sweepFixed = 64 << 10
 )
 
-type bufferSizer interface {
-	SetReadBuffer(int) error
-	SetWriteBuffer(int) error
-}
-
-// sweep measures capacity on a fresh pair for each setting, set applied
-// first, records a harness.Sweep and asserts the kernel's expectation.
-func sweep(ctx SpecContext, c *Case, knob string, settings []int, set func(w, r net.Conn, size int)) {
+// sweep measures capacity on a fresh pair for each setting, records a
+// harness.Sweep and asserts the kernel's expectation for the kind.
+func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	GinkgoHelper()
-	closeReaderFirst(c.Pair)
-	s := harness.Sweep{Transport: c.Transport, Knob: knob}
-	var cells []string
-	for i, size := range settings {
-		a, b := c.A, c.B
-		if i > 0 {
-			p := openAnother(ctx, c)
-			a, b = p.A, p.B
-		}
-		set(a, b, size)
-		cp := measureCapacity(ctx, c, a, b)
-		s.Points = append(s.Points, harness.SweepPoint{Setting: int64(size), AcceptedBytes: cp.AcceptedBytes, Extra: map[string]int64{
-			"so_sndbuf": cp.SoSndbuf, "so_rcvbuf": cp.SoRcvbuf, "pipe_size": cp.PipeSize,
-			"sender_queued_bytes": cp.SenderQueuedBytes, "receiver_queued_bytes": cp.ReceiverQueuedBytes, "settle_ms": cp.SettleMillis,
-		}})
-		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(int64(size)), harness.Bytes(cp.AcceptedBytes)))
-	}
+	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
+	Expect(err).NotTo(HaveOccurred())
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	var cells []string
+	for _, p := range s.Points {
+		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
+	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "response": s.Response(), "points": s.Points})
 	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
 }
