@@ -15,8 +15,8 @@ import (
 	"github.com/streamspec/streamspec/harness"
 )
 
-// capacityRepeats is how many fresh pairs the capacity spec fills, for a
-// median and spread: TCP's autotuning makes the amount vary.
+// capacityRepeats is how many fresh pairs the capacity and wake-up specs
+// fill, for a median and spread where timing or autotuning could move them.
 const capacityRepeats = 3
 
 // The bytes accepted before Write blocks with the reader stopped are
@@ -91,22 +91,40 @@ var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext
 // After the writer blocks, the reader drains step by step; the writer
 // MUST be woken (its descriptor writable) before the buffer is empty, and
 // on Linux at the point the kernel's readiness rule gives for its kind.
-// A Write then MUST go through.
+// A Write then MUST go through. TCP's point moves with the timing of
+// window updates, so fresh pairs are sampled for a median and spread.
 var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
-	cp, wk, err := harness.MeasureWakeup(ctx, c.A, c.B, fillOptions(c)...)
-	Expect(err).NotTo(HaveOccurred())
-	wk.Transport = c.Transport
-	AddReportEntry(harness.EntryWakeup, wk, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(wk.WakeupAfterBytes), harness.Bytes(wk.AcceptedBytes)), map[string]any{
-		"wakeup_after_bytes": wk.WakeupAfterBytes, "accepted_bytes": wk.AcceptedBytes, "step_bytes": wk.StepBytes,
-		"fraction": wk.Fraction, "sender_queued_bytes": wk.SenderQueuedAt, "so_sndbuf": wk.SoSndbuf, "settle_ms": cp.SettleMillis,
+	exp := gmeasure.NewExperiment("wakeup " + c.Transport)
+	var first harness.Wakeup
+	var settle int64
+	exp.Sample(func(i int) {
+		p := c.Pair
+		if i > 0 {
+			p = openAnother(ctx, c)
+		}
+		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
+		Expect(err).NotTo(HaveOccurred())
+		wk.Transport = c.Transport
+		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed(), "sample %d", i+1)
+		if c.Can(harness.WriteDeadline) {
+			Expect(p.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
+			n, err := p.A.Write(make([]byte, 1024))
+			Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
+		}
+		if i == 0 {
+			first, settle = wk, cp.SettleMillis
+		}
+	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(harness.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
+	st := exp.GetStats("wakeup after")
+	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(first.WakeupAfterBytes), harness.Bytes(first.AcceptedBytes)), map[string]any{
+		"wakeup_after_bytes": first.WakeupAfterBytes, "accepted_bytes": first.AcceptedBytes, "step_bytes": first.StepBytes,
+		"wakeup_median_bytes": st.ValueFor(gmeasure.StatMedian), "wakeup_min_bytes": st.ValueFor(gmeasure.StatMin),
+		"wakeup_max_bytes": st.ValueFor(gmeasure.StatMax), "samples": st.N,
+		"fraction": first.Fraction, "sender_queued_bytes": first.SenderQueuedAt, "so_sndbuf": first.SoSndbuf, "settle_ms": settle,
 	})
-	Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed())
-	if c.Can(harness.WriteDeadline) {
-		Expect(c.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
-		n, err := c.A.Write(make([]byte, 1024))
-		Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
-	}
 })
 
 // Sweep settings: small, so a point costs milliseconds; the fixed side of
