@@ -285,7 +285,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 				// writer is blocked. Leave the Write behind.
 				c.PendingBytes = int64(size)
 				if !cfg.noDeadlines {
-					c.Notes = "the write deadline did not end the blocked Write; it was left pending"
+					c.Method, c.Notes = MethodStallWatch, "the write deadline did not end the blocked Write; it was left pending"
 				}
 				c.SettleMillis = (window + Stall/4).Milliseconds()
 				return c, nil

@@ -317,3 +317,44 @@ func (c *filePair) SetWriteDeadline(t time.Time) error { return c.w.SetWriteDead
 
 func (c *filePair) ReadRawConn() (syscall.RawConn, error)  { return c.r.SyscallConn() }
 func (c *filePair) WriteRawConn() (syscall.RawConn, error) { return c.w.SyscallConn() }
+
+// Without a descriptor and without working deadlines, MeasureCapacity
+// watches the writer and leaves its blocked Write behind; with a deadline
+// that is accepted but ignored it notices the same.
+func TestStallWatchWithoutDeadlines(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		tr   harness.Transport
+		opts []harness.FillOption
+	}{
+		{"declared", opaque(transports.Pipe()), []harness.FillOption{harness.FillWithoutDeadlines()}},
+		{"ignored deadline", ignoringDeadlines(transports.Pipe()), nil},
+	} {
+		p, err := harness.Open(context.Background(), c.tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := harness.MeasureCapacity(context.Background(), p.A, p.B, c.opts...)
+		_ = p.Close() // ends the Write left blocked
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if cp.Method != harness.MethodStallWatch || cp.PendingBytes != 4096 || cp.AcceptedBytes == 0 || cp.AcceptedBytes > 64<<10 {
+			t.Errorf("%s: %+v", c.name, cp)
+		}
+		t.Logf("%s: method %s, %d accepted, a %d-byte Write left blocked; %s", c.name, cp.Method, cp.AcceptedBytes, cp.PendingBytes, cp.Notes)
+	}
+}
+
+// ignoringDeadlines hides descriptors and accepts write deadlines without
+// honouring them.
+func ignoringDeadlines(tr harness.Transport) harness.Transport {
+	return harness.New("deadline-ignoring-"+tr.Name(), harness.Traits{Kind: harness.KindCustom}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := tr.Pair(ctx)
+		return deafToDeadlines{a}, deafToDeadlines{b}, stop, err
+	})
+}
+
+type deafToDeadlines struct{ net.Conn }
+
+func (deafToDeadlines) SetWriteDeadline(time.Time) error { return nil }
