@@ -35,7 +35,7 @@ func FillLimit(n int64) FillOption { return func(c *fillConfig) { c.limit = n } 
 // queue sizes must stay unchanged before the writer counts as blocked. The
 // window starts at lo and grows to twice the longest quiet gap seen before
 // a queue moved again (and at least four round trips for TCP), up to hi.
-// Defaults: 20 ms and 500 ms.
+// Defaults: 10 ms and 500 ms.
 func FillSettle(lo, hi time.Duration) FillOption {
 	return func(c *fillConfig) { c.settleMin, c.settleMax = lo, max(lo, hi) }
 }
@@ -73,7 +73,7 @@ func FillWithoutDeadlines() FillOption { return func(c *fillConfig) { c.noDeadli
 // (Capacity.PendingBytes): the caller must drain or close the pair. After
 // a timed-out Write some transports are unusable (crypto/tls says so).
 func MeasureCapacity(ctx context.Context, writer, reader net.Conn, opts ...FillOption) (Capacity, error) {
-	cfg := fillConfig{limit: BackpressureBound, settleMin: 20 * time.Millisecond, settleMax: 500 * time.Millisecond, seed: 1}
+	cfg := fillConfig{limit: BackpressureBound, settleMin: 10 * time.Millisecond, settleMax: 500 * time.Millisecond, seed: 1}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -235,7 +235,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 	c := Capacity{Method: MethodDeadline, AccountedBytes: -1, AckPendingBytes: -1, Accounting: "none: no kernel queues to read",
 		SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: -1,
 		SoSndbuf: -1, SoRcvbuf: -1, PipeSize: -1}
-	window := max(cfg.settleMin, 50*time.Millisecond)
+	window := max(3*cfg.settleMin, 30*time.Millisecond)
 	if cfg.noDeadlines {
 		c.Method = MethodStallWatch
 	}
@@ -285,7 +285,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 				// writer is blocked. Leave the Write behind.
 				c.PendingBytes = int64(size)
 				if !cfg.noDeadlines {
-					c.Notes = "the write deadline did not end the blocked Write; it was left pending"
+					c.Method, c.Notes = MethodStallWatch, "the write deadline did not end the blocked Write; it was left pending"
 				}
 				c.SettleMillis = (window + Stall/4).Milliseconds()
 				return c, nil

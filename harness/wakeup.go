@@ -10,7 +10,7 @@ import (
 )
 
 // MeasureWakeup fills the stream like MeasureCapacity, then drains the
-// reader a step at a time (about 1/64 of what was accepted, a power of two,
+// reader a step at a time (about 1/32 of what was accepted, a power of two,
 // at least 256 bytes) and finds how much it must drain before the writer's
 // descriptor reports write space (POLLOUT). That readiness is what resumes
 // a Write parked in Go's poller; the kernel raises it well before the
@@ -34,10 +34,17 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 	}
 	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf,
 		SenderQueuedBefore: c.SenderQueuedBytes, ReceiverQueuedBefore: c.ReceiverQueuedBytes}
-	for wk.StepBytes*2 <= c.AcceptedBytes/64 {
+	for wk.StepBytes*2 <= c.AcceptedBytes/32 {
 		wk.StepBytes *= 2
 	}
-	settle := 2 * time.Millisecond
+	// A pipe's or Unix socket's reader frees space and wakes the writer
+	// inside its read(2) (fs/pipe.c pipe_read, net/unix/af_unix.c via
+	// sock_wfree); TCP's window update and the sender's reaction may run
+	// a little later, in softirq.
+	settle := time.Duration(0)
+	if c.Kind == KindTCP {
+		settle = time.Millisecond
+	}
 	want := Pattern(c.Seed)
 	buf, exp := make([]byte, wk.StepBytes), make([]byte, wk.StepBytes)
 	for drained := int64(0); drained < c.AcceptedBytes; {

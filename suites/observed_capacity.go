@@ -15,8 +15,8 @@ import (
 	"github.com/streamspec/streamspec/harness"
 )
 
-// capacityRepeats is how many fresh pairs the capacity spec fills, for a
-// median and spread: TCP's autotuning makes the amount vary.
+// capacityRepeats is how many fresh pairs the capacity and wake-up specs
+// fill, for a median and spread where timing or autotuning could move them.
 const capacityRepeats = 3
 
 // The bytes accepted before Write blocks with the reader stopped are
@@ -26,6 +26,7 @@ const capacityRepeats = 3
 // way), a pipe's one buffer (exactly F_GETPIPE_SZ), a Unix socket's
 // receiver queue; net.Pipe MUST accept nothing.
 var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
+	closeReaderFirst(c.Pair)
 	exp := gmeasure.NewExperiment("capacity " + c.Transport)
 	var first harness.Capacity
 	exp.Sample(func(i int) {
@@ -64,57 +65,66 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 // sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
 // Unix stream sockets (harness.KnobExpectations gives the kernel source).
 var _ = behaviour(harness.CapacitySndbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobSndbuf, sweepSizes, func(w, r net.Conn, size int) {
-		Expect(w.(bufferSizer).SetWriteBuffer(size)).To(Succeed())
-		Expect(r.(bufferSizer).SetReadBuffer(sweepFixed)).To(Succeed())
-	})
+	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
 })
 
 // Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
 // sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
 // (Linux; macOS inferred).
 var _ = behaviour(harness.CapacityRcvbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes, func(w, r net.Conn, size int) {
-		Expect(w.(bufferSizer).SetWriteBuffer(sweepFixed)).To(Succeed())
-		Expect(r.(bufferSizer).SetReadBuffer(size)).To(Succeed())
-	})
+	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
 })
 
-// A pipe's capacity MUST be its size as set with F_SETPIPE_SZ, to the
-// byte (Linux; macOS has no F_SETPIPE_SZ).
+// A pipe's capacity MUST follow its size as set with F_SETPIPE_SZ, and be
+// that size to the byte (Linux; macOS has no F_SETPIPE_SZ).
 var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *Case) {
 	if c.Kind != harness.KindPipe {
 		Skip(harness.UnsupportedPrefix + c.Transport + " is not a pipe")
 	}
-	if _, err := harness.SetPipeSize(c.A, os.Getpagesize()); err != nil {
+	page := os.Getpagesize()
+	if _, err := harness.SetPipeSize(c.A, page); err != nil {
 		Skip(harness.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
 	}
-	page := os.Getpagesize()
-	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page}, func(w, r net.Conn, size int) {
-		_, err := harness.SetPipeSize(w, size)
-		Expect(err).NotTo(HaveOccurred())
-	})
+	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page})
 })
 
 // After the writer blocks, the reader drains step by step; the writer
 // MUST be woken (its descriptor writable) before the buffer is empty, and
 // on Linux at the point the kernel's readiness rule gives for its kind.
-// A Write then MUST go through.
+// A Write then MUST go through. TCP's point moves with the timing of
+// window updates, so fresh pairs are sampled for a median and spread.
 var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
-	cp, wk, err := harness.MeasureWakeup(ctx, c.A, c.B, fillOptions(c)...)
-	Expect(err).NotTo(HaveOccurred())
-	wk.Transport = c.Transport
-	AddReportEntry(harness.EntryWakeup, wk, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(wk.WakeupAfterBytes), harness.Bytes(wk.AcceptedBytes)), map[string]any{
-		"wakeup_after_bytes": wk.WakeupAfterBytes, "accepted_bytes": wk.AcceptedBytes, "step_bytes": wk.StepBytes,
-		"fraction": wk.Fraction, "sender_queued_bytes": wk.SenderQueuedAt, "so_sndbuf": wk.SoSndbuf, "settle_ms": cp.SettleMillis,
+	exp := gmeasure.NewExperiment("wakeup " + c.Transport)
+	var first harness.Wakeup
+	var settle int64
+	exp.Sample(func(i int) {
+		p := c.Pair
+		if i > 0 {
+			p = openAnother(ctx, c)
+		}
+		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
+		Expect(err).NotTo(HaveOccurred())
+		wk.Transport = c.Transport
+		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed(), "sample %d", i+1)
+		if c.Can(harness.WriteDeadline) {
+			Expect(p.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
+			n, err := p.A.Write(make([]byte, 1024))
+			Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
+		}
+		if i == 0 {
+			first, settle = wk, cp.SettleMillis
+		}
+	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(harness.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
+	st := exp.GetStats("wakeup after")
+	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(first.WakeupAfterBytes), harness.Bytes(first.AcceptedBytes)), map[string]any{
+		"wakeup_after_bytes": first.WakeupAfterBytes, "accepted_bytes": first.AcceptedBytes, "step_bytes": first.StepBytes,
+		"wakeup_median_bytes": st.ValueFor(gmeasure.StatMedian), "wakeup_min_bytes": st.ValueFor(gmeasure.StatMin),
+		"wakeup_max_bytes": st.ValueFor(gmeasure.StatMax), "samples": st.N,
+		"fraction": first.Fraction, "sender_queued_bytes": first.SenderQueuedAt, "so_sndbuf": first.SoSndbuf, "settle_ms": settle,
 	})
-	Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed())
-	if c.Can(harness.WriteDeadline) {
-		Expect(c.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
-		n, err := c.A.Write(make([]byte, 1024))
-		Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
-	}
 })
 
 // Sweep settings: small, so a point costs milliseconds; the fixed side of
@@ -124,32 +134,17 @@ var (
 	sweepFixed = 64 << 10
 )
 
-type bufferSizer interface {
-	SetReadBuffer(int) error
-	SetWriteBuffer(int) error
-}
-
-// sweep measures capacity on a fresh pair for each setting, set applied
-// first, records a harness.Sweep and asserts the kernel's expectation.
-func sweep(ctx SpecContext, c *Case, knob string, settings []int, set func(w, r net.Conn, size int)) {
+// sweep measures capacity on a fresh pair for each setting, records a
+// harness.Sweep and asserts the kernel's expectation for the kind.
+func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	GinkgoHelper()
-	s := harness.Sweep{Transport: c.Transport, Knob: knob}
-	var cells []string
-	for i, size := range settings {
-		a, b := c.A, c.B
-		if i > 0 {
-			p := openAnother(ctx, c)
-			a, b = p.A, p.B
-		}
-		set(a, b, size)
-		cp := measureCapacity(ctx, c, a, b)
-		s.Points = append(s.Points, harness.SweepPoint{Setting: int64(size), AcceptedBytes: cp.AcceptedBytes, Extra: map[string]int64{
-			"so_sndbuf": cp.SoSndbuf, "so_rcvbuf": cp.SoRcvbuf, "pipe_size": cp.PipeSize,
-			"sender_queued_bytes": cp.SenderQueuedBytes, "receiver_queued_bytes": cp.ReceiverQueuedBytes, "settle_ms": cp.SettleMillis,
-		}})
-		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(int64(size)), harness.Bytes(cp.AcceptedBytes)))
-	}
+	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
+	Expect(err).NotTo(HaveOccurred())
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	var cells []string
+	for _, p := range s.Points {
+		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
+	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "response": s.Response(), "points": s.Points})
 	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
 }
@@ -177,5 +172,15 @@ func openAnother(ctx SpecContext, c *Case) *harness.Pair {
 	p, err := harness.Open(ctx, c.Tr)
 	Expect(err).NotTo(HaveOccurred(), "opening another pair")
 	DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the extra pair") })
+	closeReaderFirst(p)
 	return p
+}
+
+// closeReaderFirst closes p's reader before the pair is closed: a writer
+// left with a full buffer may otherwise spend its Close waiting for space
+// (crypto/tls sends close_notify with a 5 s deadline), while a peer gone
+// fails that at once. Cleanups run last-in first-out, so this runs before
+// the pair's own.
+func closeReaderFirst(p *harness.Pair) {
+	DeferCleanup(func() { _ = harness.Within(harness.CloseTimeout, "B.Close", p.B.Close) })
 }
