@@ -121,6 +121,9 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 			case <-filled:
 				held <- hold{}
 				return
+			case <-ctx.Done():
+				held <- hold{err: ctx.Err()}
+				return
 			case <-tick.C:
 			}
 			if q, err := harness.ProbeQueues(b); err != nil || q.RecvQueued <= 0 {
@@ -132,8 +135,10 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 			return
 		}
 	}()
-	cp = measureCapacity(ctx, c, a, b)
-	close(filled)
+	func() {
+		defer close(filled) // also when the measurement fails the spec: the watch ends
+		cp = measureCapacity(ctx, c, a, b)
+	}()
 	h := <-held
 	if errors.Is(h.err, errors.ErrUnsupported) {
 		Skip(harness.UnsupportedPrefix + h.err.Error())
