@@ -71,10 +71,11 @@ func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, 
 		return dialRetry(ctx, r.listen, r.exited)
 	})
 	if err != nil {
+		err = r.explain(fmt.Errorf("relay on %s to upstream %s: %w", r.listen, ln.Addr(), err))
 		if r.stop != nil {
 			r.stop()
 		}
-		return nil, nil, nil, r.explain(fmt.Errorf("relay on %s to upstream %s: %w", r.listen, ln.Addr(), err))
+		return nil, nil, nil, err
 	}
 	return a, b, r.stop, nil
 }

@@ -44,7 +44,7 @@ func dialAccept(ctx context.Context, ln net.Listener) (net.Conn, net.Conn, func(
 
 // connectAccept runs connect while accepting one connection on ln, and
 // returns connect's conn and the accepted one. It gives up when ctx ends or
-// abort (which may be nil) is closed, closing whatever it got.
+// abort (nil, or a relay's exit) is closed, closing whatever it got.
 func connectAccept(ctx context.Context, ln net.Listener, abort <-chan struct{}, connect func(context.Context) (net.Conn, error)) (net.Conn, net.Conn, error) {
 	type accepted struct {
 		c   net.Conn
@@ -74,7 +74,7 @@ func connectAccept(ctx context.Context, ln net.Listener, abort <-chan struct{}, 
 	case <-ctx.Done():
 		why = errors.Join(errors.New("accept did not complete"), ctx.Err())
 	case <-abort:
-		why = errors.New("accept did not complete: aborted")
+		why = errors.New("accept did not complete: the relay exited before connecting upstream")
 	}
 	a.Close()
 	ln.Close()
