@@ -21,7 +21,7 @@ import (
 // forwarder copies one direction of a relayed connection.
 type forwarder func(dst, src *net.TCPConn)
 
-// Test relays: a correct one and two broken in one way each, with the
+// Test relays: a correct one and four broken in one way each, with the
 // contract spec that must catch the fault ("" for none).
 var testRelays = map[string]struct {
 	forward forwarder
@@ -30,6 +30,8 @@ var testRelays = map[string]struct {
 	"copy-relay":      {copyHalfClose, ""},
 	"no-half-close":   {copyOnly, harness.HalfClose.ID},
 	"unbounded-relay": {hoard, harness.Backpressure.ID},
+	"corrupt-relay":   {corrupt, harness.Integrity.ID},
+	"swallow-relay":   {swallow, harness.PeerGone.ID},
 }
 
 // copyHalfClose is a correct relay direction: copy, then pass the EOF on.
@@ -41,6 +43,29 @@ func copyHalfClose(dst, src *net.TCPConn) {
 // copyOnly drops the half-close: the peer never reads EOF while the other
 // direction is open.
 func copyOnly(dst, src *net.TCPConn) { _, _ = io.Copy(dst, src) }
+
+// corrupt flips one bit of the byte at offset 1 MiB.
+func corrupt(dst, src *net.TCPConn) {
+	const at = 1 << 20
+	if _, err := io.CopyN(dst, src, at); err != nil {
+		return
+	}
+	b := make([]byte, 1)
+	if _, err := io.ReadFull(src, b); err != nil {
+		return
+	}
+	b[0] ^= 1
+	if _, err := dst.Write(b); err == nil {
+		copyHalfClose(dst, src)
+	}
+}
+
+// swallow keeps reading src after dst has failed and passes no EOF on: the
+// client of a closed upstream writes into the void.
+func swallow(dst, src *net.TCPConn) {
+	_, _ = io.Copy(dst, src)
+	_, _ = io.Copy(io.Discard, src)
+}
 
 // hoard reads src as fast as it sends into an unbounded queue and writes
 // the queue to dst: no backpressure.
