@@ -1,6 +1,7 @@
 package transports_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -222,7 +224,9 @@ func runChild(t *testing.T, name, spec string) types.SpecReports {
 	if spec != "" {
 		args = append(args, "-ginkgo.focus= "+regexp.QuoteMeta(spec)+"$")
 	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], args...)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // every spec is bounded; this bounds the child too
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Env = append(os.Environ(), childEnv+"="+name)
 	out, err := cmd.CombinedOutput()
 	if spec == "" && err != nil {
