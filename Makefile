@@ -4,16 +4,19 @@ GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
 
-.PHONY: all test conformance lint bench soak
+# command:package pairs that make tools installs where missing and allowed
+TOOLS   := socat:socat
+
+.PHONY: all test conformance lint tools bench soak
 
 all: lint test
 
 ## test: the harness's own tests, self-test zoo included
-test:
+test: tools
 	$(GO) test -count=1 $(PKGS)
 
 ## conformance: every spec against every built-in transport
-conformance:
+conformance: tools
 	$(GINKGO) run --label-filter='!zoo' ./suites
 
 ## lint: gofmt, go vet on Linux and for macOS
@@ -24,9 +27,14 @@ lint:
 	GOOS=darwin $(GO) vet $(PKGS)
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
-bench:
+bench: tools
 	scripts/bench.sh
 
 ## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
-soak:
+soak: tools
 	N=$(N) scripts/soak.sh
+
+## tools: install the Debian packages the specs use where missing and allowed;
+## elsewhere their specs are skipped as unavailable
+tools:
+	@scripts/tools.sh $(TOOLS)

@@ -4,5 +4,5 @@ import "github.com/streamspec/streamspec/harness"
 
 // Builtin returns every built-in transport, in report column order.
 func Builtin() []harness.Transport {
-	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS()}
+	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS(), Socat()}
 }
