@@ -1,0 +1,360 @@
+package harness_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
+)
+
+// These tests prove the capacity checks can fail: each runs a real
+// measurement on a transport that lies in one way (or compares a real
+// measurement with a deliberately wrong expectation) and wants the check
+// that the blocking specs assert to reject it.
+
+func linuxOnly(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the kernel expectations checked here are Linux's")
+	}
+}
+
+func measure(t *testing.T, tr harness.Transport) harness.Capacity {
+	t.Helper()
+	p, err := harness.Open(context.Background(), tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = harness.Within(harness.CloseTimeout, "B.Close", p.B.Close); _ = p.Close() }()
+	c, err := harness.MeasureCapacity(context.Background(), p.A, p.B)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func wantErr(t *testing.T, err error, what string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("the check accepted %s", what)
+	}
+	t.Logf("rejected as it should be: %v", err)
+}
+
+func TestBuiltinsPassTheirChecks(t *testing.T) {
+	linuxOnly(t)
+	for _, tr := range []harness.Transport{transports.TCP4(), transports.Unix(), transports.Pipe(), transports.NetPipe()} {
+		c := measure(t, tr)
+		if err := harness.CheckCapacity(runtime.GOOS, tr.Traits().Kind, c); err != nil {
+			t.Errorf("%s: %v", tr.Name(), err)
+		}
+	}
+}
+
+// A pipe with a hidden user-space buffer between its ends accepts more
+// than the reader's pipe holds: conservation and the pipe-size rule fail.
+func TestConservationFailsForHiddenPipeBuffer(t *testing.T) {
+	linuxOnly(t)
+	c := measure(t, relayPipe())
+	if c.Conserved {
+		t.Fatalf("a relayed pipe looked conserved: %+v", c)
+	}
+	wantErr(t, harness.CheckCapacity("linux", harness.KindPipe, c), "a pipe with a hidden buffer")
+}
+
+// A TCP transport that is really two connections and a relay: the relay's
+// buffers are in no kernel queue of the pair.
+func TestConservationFailsForHiddenTCPRelay(t *testing.T) {
+	linuxOnly(t)
+	c := measure(t, relayTCP())
+	wantErr(t, harness.CheckCapacity("linux", harness.KindTCP, c), "a TCP pair with a relay in the middle")
+}
+
+// Conservation is to the byte: one byte more accepted than the queues hold
+// fails it.
+func TestConservationIsToTheByte(t *testing.T) {
+	linuxOnly(t)
+	c := measure(t, transports.TCP4())
+	c.AcceptedBytes++
+	c.Conserved = c.AcceptedBytes == c.AccountedBytes
+	wantErr(t, harness.CheckCapacity("linux", harness.KindTCP, c), "an accounting one byte short")
+}
+
+// An in-memory transport that buffers (here a pipe whose descriptor is
+// hidden) fails the net.Pipe expectation of no buffer at all.
+func TestMemoryKindMustHoldNothing(t *testing.T) {
+	linuxOnly(t)
+	c := measure(t, opaque(transports.Pipe()))
+	if c.Method != harness.MethodDeadline || c.AcceptedBytes == 0 {
+		t.Fatalf("want a deadline measurement of a buffering pipe, got %+v", c)
+	}
+	wantErr(t, harness.CheckCapacity("linux", harness.KindMemory, c), "a buffering transport declared in-memory")
+}
+
+func sweepOf(t *testing.T, tr harness.Transport, knob string) harness.Sweep {
+	t.Helper()
+	s, err := harness.SweepCapacity(context.Background(), tr, knob, []int{16 << 10, 64 << 10, 256 << 10}, 64<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// A Unix socket whose SetWriteBuffer does nothing: capacity ignores the
+// knob, and the Linux rule "follows SO_SNDBUF" fails.
+func TestSndbufSweepFailsWhenSetWriteBufferLies(t *testing.T) {
+	linuxOnly(t)
+	s := sweepOf(t, lyingUnix(func(c, peer *net.UnixConn) net.Conn { return ignoresWriteBuffer{c} }), harness.KnobSndbuf)
+	wantErr(t, harness.CheckSweep("linux", harness.KindUnix, s), "an SO_SNDBUF that is never set")
+}
+
+// A Unix socket whose SetReadBuffer sets the peer's send buffer instead:
+// capacity follows "SO_RCVBUF", and the rule "ignores" fails.
+func TestRcvbufSweepFailsWhenSetReadBufferIsCrossed(t *testing.T) {
+	linuxOnly(t)
+	s := sweepOf(t, lyingUnix(func(c, peer *net.UnixConn) net.Conn { return crossedReadBuffer{c, peer} }), harness.KnobRcvbuf)
+	wantErr(t, harness.CheckSweep("linux", harness.KindUnix, s), "an SO_RCVBUF that sets the peer's SO_SNDBUF")
+}
+
+// A TCP socket whose SetReadBuffer does nothing: the rule "follows
+// SO_RCVBUF" fails.
+func TestTCPRcvbufSweepFailsWhenSetReadBufferLies(t *testing.T) {
+	linuxOnly(t)
+	tr := harness.New("tcp-lying-rcvbuf", harness.Traits{Kind: harness.KindTCP}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := transports.TCP4().Pair(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return a, ignoresReadBuffer{b.(*net.TCPConn)}, stop, nil
+	})
+	wantErr(t, harness.CheckSweep("linux", harness.KindTCP, sweepOf(t, tr, harness.KnobRcvbuf)), "an SO_RCVBUF that is never set")
+}
+
+// A pipe-size sweep through a hidden relay: each point accepts more than
+// F_GETPIPE_SZ.
+func TestPipeSizeSweepFailsForHiddenBuffer(t *testing.T) {
+	linuxOnly(t)
+	s, err := harness.SweepCapacity(context.Background(), relayPipe(), harness.KnobPipeSize, []int{4096, 16384, 65536}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, harness.CheckSweep("linux", harness.KindPipe, s), "a pipe that holds more than its size")
+}
+
+// The wake-up rules against real measurements and a wrong expectation.
+func TestWakeupChecksCanFail(t *testing.T) {
+	linuxOnly(t)
+	page := int64(os.Getpagesize())
+	for _, tr := range []harness.Transport{transports.Pipe(), transports.Unix(), transports.TCP4()} {
+		p, err := harness.Open(context.Background(), tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, w, err := harness.MeasureWakeup(context.Background(), p.A, p.B)
+		_ = p.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := tr.Traits().Kind
+		if err := harness.CheckWakeup("linux", kind, page, w); err != nil {
+			t.Fatalf("%s: the real measurement fails: %v", tr.Name(), err)
+		}
+		switch kind {
+		case harness.KindPipe:
+			wantErr(t, harness.CheckWakeup("linux", kind, 2*page, w), "a pipe woken at one page when two are expected")
+		case harness.KindUnix, harness.KindTCP:
+			w.SoSndbuf /= 2 // as if the kernel woke the writer with twice the allowed bytes charged
+			wantErr(t, harness.CheckWakeup("linux", kind, page, w), tr.Name()+" woken above its threshold")
+		}
+	}
+	wantErr(t, harness.CheckWakeup("linux", harness.KindPipe, page, harness.Wakeup{WakeupAfterBytes: -1}), "a writer never woken")
+}
+
+// The macOS expectations, asserted only on darwin, reject what XNU's
+// source rules out.
+func TestDarwinExpectationsCanFail(t *testing.T) {
+	for _, c := range []struct {
+		kind harness.Kind
+		cap  harness.Capacity
+	}{
+		{harness.KindPipe, harness.Capacity{Kind: harness.KindPipe, Method: harness.MethodSyscall, AcceptedBytes: 128 << 10, Conserved: true}},
+		{harness.KindUnix, harness.Capacity{Kind: harness.KindUnix, Method: harness.MethodSyscall, AcceptedBytes: 9000, SoSndbuf: 8192, Conserved: true}},
+		{harness.KindUnix, harness.Capacity{Kind: harness.KindUnix, Method: harness.MethodSyscall, AcceptedBytes: 8192, SoSndbuf: 8192}},
+	} {
+		err := harness.CheckCapacity("darwin", c.kind, c.cap)
+		wantErr(t, err, "an XNU capacity the source rules out")
+		if !strings.Contains(err.Error(), "inferred") {
+			t.Errorf("a macOS expectation failed without saying it is inferred: %v", err)
+		}
+	}
+	rising := harness.Sweep{Knob: harness.KnobRcvbuf, Points: []harness.SweepPoint{{Setting: 1, AcceptedBytes: 100}, {Setting: 2, AcceptedBytes: 200}}}
+	wantErr(t, harness.CheckSweep("darwin", harness.KindUnix, rising), "a macOS Unix socket following SO_RCVBUF")
+}
+
+func TestSweepResponse(t *testing.T) {
+	pts := func(acc ...int64) harness.Sweep {
+		s := harness.Sweep{}
+		for i, a := range acc {
+			s.Points = append(s.Points, harness.SweepPoint{Setting: int64(i), AcceptedBytes: a})
+		}
+		return s
+	}
+	for _, c := range []struct {
+		s    harness.Sweep
+		want string
+	}{
+		{pts(100, 200, 400), harness.Follows},
+		{pts(100, 120, 140), harness.Ignores + "?"}, // rising but by less than half: neither
+		{pts(100, 105, 95), harness.Ignores},
+		{pts(100, 300, 200), harness.Mixed},
+		{pts(100), harness.Mixed},
+	} {
+		want := strings.TrimSuffix(c.want, "?")
+		if strings.HasSuffix(c.want, "?") {
+			want = harness.Mixed
+		}
+		if got := c.s.Response(); got != want {
+			t.Errorf("%v: %s, want %s", c.s.Points, got, want)
+		}
+	}
+	if got := harness.Bytes(4264448); got != "4 264 448" {
+		t.Errorf("Bytes = %q", got)
+	}
+}
+
+// relayPipe is a pipe transport with a goroutine copying between two
+// pipes: A writes one, B reads the other, a 64 KiB buffer in between.
+func relayPipe() harness.Transport {
+	return harness.New("relayed-pipe", harness.Traits{Kind: harness.KindPipe}, func(context.Context) (net.Conn, net.Conn, func(), error) {
+		r1, w1, _ := os.Pipe() // A -> relay
+		r2, w2, _ := os.Pipe() // relay -> B
+		r3, w3, _ := os.Pipe() // B -> A
+		done := make(chan struct{})
+		go func() { _, _ = io.CopyBuffer(w2, r1, make([]byte, 64<<10)); close(done) }()
+		stop := func() { r1.Close(); w2.Close(); <-done }
+		return &filePair{r: r3, w: w1}, &filePair{r: r2, w: w3}, stop, nil
+	})
+}
+
+// relayTCP declares itself TCP but is two connections and a relay.
+func relayTCP() harness.Transport {
+	return harness.New("relayed-tcp", harness.Traits{Kind: harness.KindTCP}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, r1, _, err := transports.TCP4().Pair(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		r2, b, _, err := transports.TCP4().Pair(ctx)
+		if err != nil {
+			a.Close()
+			r1.Close()
+			return nil, nil, nil, err
+		}
+		done := make(chan struct{}, 2)
+		go func() { _, _ = io.Copy(r2, r1); done <- struct{}{} }()
+		go func() { _, _ = io.Copy(r1, r2); done <- struct{}{} }()
+		stop := func() { r1.Close(); r2.Close(); <-done; <-done }
+		return a, b, stop, nil
+	})
+}
+
+// opaque hides a transport's descriptors and buffer knobs.
+func opaque(tr harness.Transport) harness.Transport {
+	return harness.New("opaque-"+tr.Name(), harness.Traits{Kind: harness.KindMemory}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := tr.Pair(ctx)
+		return struct{ net.Conn }{a}, struct{ net.Conn }{b}, stop, err
+	})
+}
+
+// lyingUnix is a socketpair whose endpoints wrap makes lie.
+func lyingUnix(wrap func(c, peer *net.UnixConn) net.Conn) harness.Transport {
+	return harness.New("lying-unix", harness.Traits{Kind: harness.KindUnix}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := transports.Socketpair().Pair(ctx)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		ua, ub := a.(*net.UnixConn), b.(*net.UnixConn)
+		return wrap(ua, ub), wrap(ub, ua), stop, nil
+	})
+}
+
+type ignoresWriteBuffer struct{ *net.UnixConn }
+
+func (ignoresWriteBuffer) SetWriteBuffer(int) error { return nil }
+
+type crossedReadBuffer struct {
+	*net.UnixConn
+	peer *net.UnixConn
+}
+
+func (c crossedReadBuffer) SetReadBuffer(n int) error { return c.peer.SetWriteBuffer(n) }
+
+type ignoresReadBuffer struct{ *net.TCPConn }
+
+func (ignoresReadBuffer) SetReadBuffer(int) error { return nil }
+
+// filePair is one end of a duplex made of two pipes.
+type filePair struct{ r, w *os.File }
+
+func (c *filePair) Read(p []byte) (int, error)  { return c.r.Read(p) }
+func (c *filePair) Write(p []byte) (int, error) { return c.w.Write(p) }
+func (c *filePair) Close() error                { return errors.Join(c.r.Close(), c.w.Close()) }
+func (c *filePair) LocalAddr() net.Addr         { return &net.UnixAddr{Name: "pipe"} }
+func (c *filePair) RemoteAddr() net.Addr        { return &net.UnixAddr{Name: "pipe"} }
+func (c *filePair) SetDeadline(t time.Time) error {
+	return errors.Join(c.r.SetDeadline(t), c.w.SetDeadline(t))
+}
+func (c *filePair) SetReadDeadline(t time.Time) error  { return c.r.SetReadDeadline(t) }
+func (c *filePair) SetWriteDeadline(t time.Time) error { return c.w.SetWriteDeadline(t) }
+
+func (c *filePair) ReadRawConn() (syscall.RawConn, error)  { return c.r.SyscallConn() }
+func (c *filePair) WriteRawConn() (syscall.RawConn, error) { return c.w.SyscallConn() }
+
+// Without a descriptor and without working deadlines, MeasureCapacity
+// watches the writer and leaves its blocked Write behind; with a deadline
+// that is accepted but ignored it notices the same.
+func TestStallWatchWithoutDeadlines(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		tr   harness.Transport
+		opts []harness.FillOption
+	}{
+		{"declared", opaque(transports.Pipe()), []harness.FillOption{harness.FillWithoutDeadlines()}},
+		{"ignored deadline", ignoringDeadlines(transports.Pipe()), nil},
+	} {
+		p, err := harness.Open(context.Background(), c.tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := harness.MeasureCapacity(context.Background(), p.A, p.B, c.opts...)
+		_ = p.Close() // ends the Write left blocked
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if cp.Method != harness.MethodStallWatch || cp.PendingBytes != 4096 || cp.AcceptedBytes == 0 || cp.AcceptedBytes > 64<<10 {
+			t.Errorf("%s: %+v", c.name, cp)
+		}
+		t.Logf("%s: method %s, %d accepted, a %d-byte Write left blocked; %s", c.name, cp.Method, cp.AcceptedBytes, cp.PendingBytes, cp.Notes)
+	}
+}
+
+// ignoringDeadlines hides descriptors and accepts write deadlines without
+// honouring them.
+func ignoringDeadlines(tr harness.Transport) harness.Transport {
+	return harness.New("deadline-ignoring-"+tr.Name(), harness.Traits{Kind: harness.KindCustom}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := tr.Pair(ctx)
+		return deafToDeadlines{a}, deafToDeadlines{b}, stop, err
+	})
+}
+
+type deafToDeadlines struct{ net.Conn }
+
+func (deafToDeadlines) SetWriteDeadline(time.Time) error { return nil }

@@ -1,0 +1,112 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+)
+
+// ErrNoDescriptor is returned by the probes for an endpoint without kernel
+// descriptors (net.Pipe, TLS, most custom transports).
+var ErrNoDescriptor = errors.New("endpoint has no kernel descriptor")
+
+// Queues is a snapshot of the kernel's queues behind one endpoint: its
+// sending direction (a socket, or the pipe it writes) and its receiving
+// direction. Counts the platform cannot report are -1.
+type Queues struct {
+	Kind Kind `json:"kind"` // tcp, unix or pipe, found from the descriptor
+
+	// SendQueued is what the sending side holds. Linux SIOCOUTQ: for TCP the
+	// payload not yet acknowledged (unsent + in flight), for a Unix socket
+	// the skb truesize charged to the sender (payload plus overhead, the
+	// payload itself sits in the peer's receive queue). macOS SO_NWRITE.
+	SendQueued int64 `json:"send_queued"`
+	SendUnsent int64 `json:"send_unsent"` // TCP, Linux SIOCOUTQNSD: written, not yet sent
+	InFlight   int64 `json:"in_flight"`   // TCP, Linux SIOCOUTQ - SIOCOUTQNSD: sent, unacknowledged
+	RecvQueued int64 `json:"recv_queued"` // unread: Linux SIOCINQ/FIONREAD, macOS SO_NREAD/FIONREAD
+
+	SndBuf   int64 `json:"so_sndbuf"` // SO_SNDBUF as getsockopt reports it (Linux doubles what was set)
+	RcvBuf   int64 `json:"so_rcvbuf"`
+	PipeSize int64 `json:"pipe_size"` // Linux F_GETPIPE_SZ of the pipe this endpoint writes
+
+	TCP *TCPState `json:"tcp,omitempty"`
+}
+
+// TCPState is the part of TCP_INFO (Linux) or TCP_CONNECTION_INFO (macOS)
+// that explains where a sender's bytes are.
+type TCPState struct {
+	MSS            int64         `json:"mss"`
+	CwndBytes      int64         `json:"cwnd_bytes"`      // Linux tcpi_snd_cwnd * tcpi_snd_mss; macOS tcpi_snd_cwnd
+	SndWnd         int64         `json:"snd_wnd"`         // the peer's advertised window
+	UnackedPackets int64         `json:"unacked_packets"` // Linux tcpi_unacked; -1 on macOS
+	UnackedBytes   int64         `json:"unacked_bytes"`   // UnackedPackets * MSS, an estimate; InFlight is exact
+	NotsentBytes   int64         `json:"notsent_bytes"`   // Linux tcpi_notsent_bytes; -1 on macOS
+	SndSbBytes     int64         `json:"snd_sbbytes"`     // macOS tcpi_snd_sbbytes; -1 on Linux
+	RTT            time.Duration `json:"rtt_ns"`
+
+	// From the sending socket: payload acknowledged so far (Linux
+	// tcpi_bytes_acked). From the receiving socket: payload received so
+	// far (tcpi_bytes_received) and its delayed-ACK timeout (tcpi_ato).
+	// -1 on macOS.
+	BytesAcked    int64         `json:"bytes_acked"`
+	BytesReceived int64         `json:"bytes_received"`
+	ATO           time.Duration `json:"ato_ns"`
+}
+
+// unknownQueues is a Queues with every count unknown.
+func unknownQueues() Queues {
+	return Queues{SendQueued: -1, SendUnsent: -1, InFlight: -1, RecvQueued: -1, SndBuf: -1, RcvBuf: -1, PipeSize: -1}
+}
+
+// ProbeQueues reads c's kernel queues without moving data. It uses
+// RawConn.Control only: (*os.File).Fd would switch a descriptor to blocking
+// mode and break deadlines.
+func ProbeQueues(c net.Conn) (Queues, error) {
+	r, w := RawConns(c)
+	if r == nil || w == nil {
+		return unknownQueues(), ErrNoDescriptor
+	}
+	return probeRaw(w, r)
+}
+
+// probeRaw probes the sending side through w and the receiving side
+// through r (the same RawConn for a socket).
+func probeRaw(w, r syscall.RawConn) (Queues, error) {
+	q := unknownQueues()
+	var perr error
+	err := control2(w, r, func(wfd, rfd int) {
+		q.Kind = fdKind(wfd)
+		perr = probeFDs(&q, wfd, rfd)
+	})
+	return q, errors.Join(err, perr)
+}
+
+// control2 runs f with the descriptors behind w and r held open.
+func control2(w, r syscall.RawConn, f func(wfd, rfd int)) error {
+	var inner error
+	outer := w.Control(func(wfd uintptr) {
+		inner = r.Control(func(rfd uintptr) { f(int(wfd), int(rfd)) })
+	})
+	return errors.Join(outer, inner)
+}
+
+// SetPipeSize sets the capacity of the pipe c writes (Linux F_SETPIPE_SZ,
+// which rounds up to a power-of-two number of pages) and returns the size
+// in force. Elsewhere it returns errors.ErrUnsupported.
+func SetPipeSize(c net.Conn, size int) (int, error) {
+	_, w := RawConns(c)
+	if w == nil {
+		return 0, ErrNoDescriptor
+	}
+	var got int
+	var serr error
+	if err := w.Control(func(fd uintptr) { got, serr = setPipeSize(int(fd), size) }); err != nil {
+		return 0, err
+	}
+	if serr != nil {
+		return 0, fmt.Errorf("F_SETPIPE_SZ %d: %w", size, serr)
+	}
+	return got, nil
+}

@@ -1,0 +1,95 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"time"
+)
+
+// MeasureWakeup fills the stream like MeasureCapacity, then drains the
+// reader a step at a time (about 1/32 of what was accepted, a power of two,
+// at least 256 bytes) and finds how much it must drain before the writer's
+// descriptor reports write space (POLLOUT). That readiness is what resumes
+// a Write parked in Go's poller; the kernel raises it well before the
+// buffer is empty (Linux: TCP when the queue is at most 2/3 of SO_SNDBUF,
+// include/net/sock.h sk_stream_is_writeable; Unix when the charged bytes
+// are at most 1/4 of it, net/unix/af_unix.c unix_writable; a pipe when a
+// page slot is free, fs/pipe.c pipe_poll). The drained bytes are checked
+// against the pattern written. It needs descriptors on both ends.
+func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOption) (Capacity, Wakeup, error) {
+	_, w := RawConns(writer)
+	r, _ := RawConns(reader)
+	if w == nil || r == nil {
+		return Capacity{}, Wakeup{}, ErrNoDescriptor
+	}
+	c, err := MeasureCapacity(ctx, writer, reader, opts...)
+	if err != nil {
+		return c, Wakeup{}, err
+	}
+	if c.Method != MethodSyscall {
+		return c, Wakeup{}, fmt.Errorf("the writer's descriptor is blocking: cannot poll it safely")
+	}
+	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf,
+		SenderQueuedBefore: c.SenderQueuedBytes, ReceiverQueuedBefore: c.ReceiverQueuedBytes}
+	for wk.StepBytes*2 <= c.AcceptedBytes/32 {
+		wk.StepBytes *= 2
+	}
+	// A pipe's or Unix socket's reader frees space and wakes the writer
+	// inside its read(2) (fs/pipe.c pipe_read, net/unix/af_unix.c via
+	// sock_wfree); TCP's window update and the sender's reaction may run
+	// a little later, in softirq.
+	settle := time.Duration(0)
+	if c.Kind == KindTCP {
+		settle = time.Millisecond
+	}
+	want := Pattern(c.Seed)
+	buf, exp := make([]byte, wk.StepBytes), make([]byte, wk.StepBytes)
+	for drained := int64(0); drained < c.AcceptedBytes; {
+		if err := ctx.Err(); err != nil {
+			return c, wk, err
+		}
+		p := buf[:min(wk.StepBytes, c.AcceptedBytes-drained)]
+		if err := Within(Stall, "draining the reader", func() error { _, err := io.ReadFull(reader, p); return err }); err != nil {
+			return c, wk, fmt.Errorf("after draining %d of %d bytes: %w", drained, c.AcceptedBytes, err)
+		}
+		_, _ = want.Read(exp[:len(p)])
+		if string(p) != string(exp[:len(p)]) {
+			return c, wk, fmt.Errorf("bytes %d-%d read back differ from those written", drained, drained+int64(len(p)))
+		}
+		drained += int64(len(p))
+		ready, q, err := settledWritable(w, r, settle, c.SettleMillis)
+		if err != nil {
+			return c, wk, err
+		}
+		if ready {
+			wk.WakeupAfterBytes = drained
+			wk.Fraction = float64(drained) / float64(c.AcceptedBytes)
+			wk.SenderQueuedAt, wk.ReceiverQueuedAt = q.SendQueued, q.RecvQueued
+			break
+		}
+		wk.SenderQueuedBefore, wk.ReceiverQueuedBefore = q.SendQueued, q.RecvQueued
+	}
+	return c, wk, nil
+}
+
+// settledWritable waits until the writer's descriptor is writable or the
+// queues stop moving across one settle interval (at most budgetMs plus
+// one interval), and reports which, with the queues last seen.
+func settledWritable(w, r syscall.RawConn, settle time.Duration, budgetMs int64) (bool, Queues, error) {
+	deadline := time.Now().Add(time.Duration(budgetMs)*time.Millisecond + settle)
+	prev, _ := probeRaw(w, r)
+	for {
+		ready, err := waitWritable(w, settle)
+		q, _ := probeRaw(w, r)
+		if err != nil || ready {
+			return ready, q, err
+		}
+		if !q.moved(prev) || time.Now().After(deadline) {
+			return false, q, nil
+		}
+		prev = q
+	}
+}

@@ -1,0 +1,186 @@
+package suites
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gmeasure"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// capacityRepeats is how many fresh pairs the capacity and wake-up specs
+// fill, for a median and spread where timing or autotuning could move them.
+const capacityRepeats = 3
+
+// The bytes accepted before Write blocks with the reader stopped are
+// observed, not contract. Where they are MUST add up for a built-in kernel
+// transport on Linux: TCP's receiver queue plus the sender's unsent and
+// in-flight bytes (less those the receiver holds whose ACK is still on its
+// way), a pipe's one buffer (exactly F_GETPIPE_SZ), a Unix socket's
+// receiver queue; net.Pipe MUST accept nothing.
+var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
+	closeReaderFirst(c.Pair)
+	exp := gmeasure.NewExperiment("capacity " + c.Transport)
+	var first harness.Capacity
+	exp.Sample(func(i int) {
+		a, b := c.A, c.B
+		if i > 0 {
+			p := openAnother(ctx, c)
+			a, b = p.A, p.B
+		}
+		cp := measureCapacity(ctx, c, a, b)
+		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
+		if i == 0 {
+			first = cp
+		}
+		Expect(harness.CheckCapacity(runtime.GOOS, c.Kind, cp)).To(Succeed(), "sample %d", i+1)
+	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
+	acc := exp.GetStats("accepted")
+	c.Observe(harness.Bytes(first.AcceptedBytes)+" B", map[string]any{
+		"accepted_bytes":        first.AcceptedBytes,
+		"accepted_median_bytes": acc.ValueFor(gmeasure.StatMedian),
+		"accepted_min_bytes":    acc.ValueFor(gmeasure.StatMin),
+		"accepted_max_bytes":    acc.ValueFor(gmeasure.StatMax),
+		"samples":               acc.N,
+		"sender_queued_bytes":   first.SenderQueuedBytes,
+		"in_flight_bytes":       first.InFlightBytes,
+		"receiver_queued_bytes": first.ReceiverQueuedBytes,
+		"conserved":             first.Conserved,
+		"settle_ms":             first.SettleMillis,
+		"method":                first.Method,
+	})
+})
+
+// Capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held at
+// sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
+// Unix stream sockets (harness.KnobExpectations gives the kernel source).
+var _ = behaviour(harness.CapacitySndbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
+})
+
+// Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
+// sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
+// (Linux; macOS inferred).
+var _ = behaviour(harness.CapacityRcvbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
+})
+
+// A pipe's capacity MUST follow its size as set with F_SETPIPE_SZ, and be
+// that size to the byte (Linux; macOS has no F_SETPIPE_SZ).
+var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *Case) {
+	if c.Kind != harness.KindPipe {
+		Skip(harness.UnsupportedPrefix + c.Transport + " is not a pipe")
+	}
+	page := os.Getpagesize()
+	if _, err := harness.SetPipeSize(c.A, page); err != nil {
+		Skip(harness.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
+	}
+	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page})
+})
+
+// After the writer blocks, the reader drains step by step; the writer
+// MUST be woken (its descriptor writable) before the buffer is empty, and
+// on Linux at the point the kernel's readiness rule gives for its kind.
+// A Write then MUST go through. TCP's point moves with the timing of
+// window updates, so fresh pairs are sampled for a median and spread.
+var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
+	exp := gmeasure.NewExperiment("wakeup " + c.Transport)
+	var first harness.Wakeup
+	var settle int64
+	exp.Sample(func(i int) {
+		p := c.Pair
+		if i > 0 {
+			p = openAnother(ctx, c)
+		}
+		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
+		Expect(err).NotTo(HaveOccurred())
+		wk.Transport = c.Transport
+		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed(), "sample %d", i+1)
+		if c.Can(harness.WriteDeadline) {
+			Expect(p.A.SetWriteDeadline(time.Now().Add(OpBound))).To(Succeed())
+			n, err := p.A.Write(make([]byte, 1024))
+			Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
+		}
+		if i == 0 {
+			first, settle = wk, cp.SettleMillis
+		}
+	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(harness.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
+	st := exp.GetStats("wakeup after")
+	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(first.WakeupAfterBytes), harness.Bytes(first.AcceptedBytes)), map[string]any{
+		"wakeup_after_bytes": first.WakeupAfterBytes, "accepted_bytes": first.AcceptedBytes, "step_bytes": first.StepBytes,
+		"wakeup_median_bytes": st.ValueFor(gmeasure.StatMedian), "wakeup_min_bytes": st.ValueFor(gmeasure.StatMin),
+		"wakeup_max_bytes": st.ValueFor(gmeasure.StatMax), "samples": st.N,
+		"fraction": first.Fraction, "sender_queued_bytes": first.SenderQueuedAt, "so_sndbuf": first.SoSndbuf, "settle_ms": settle,
+	})
+})
+
+// Sweep settings: small, so a point costs milliseconds; the fixed side of
+// a buffer sweep sits in the middle.
+var (
+	sweepSizes = []int{16 << 10, 64 << 10, 256 << 10}
+	sweepFixed = 64 << 10
+)
+
+// sweep measures capacity on a fresh pair for each setting, records a
+// harness.Sweep and asserts the kernel's expectation for the kind.
+func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
+	GinkgoHelper()
+	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
+	Expect(err).NotTo(HaveOccurred())
+	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	var cells []string
+	for _, p := range s.Points {
+		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
+	}
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "response": s.Response(), "points": s.Points})
+	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
+}
+
+// measureCapacity fills a→b and fails the spec on an error.
+func measureCapacity(ctx SpecContext, c *Case, a, b net.Conn) harness.Capacity {
+	GinkgoHelper()
+	cp, err := harness.MeasureCapacity(ctx, a, b, fillOptions(c)...)
+	cp.Transport = c.Transport
+	Expect(err).NotTo(HaveOccurred(), "measuring capacity (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes)
+	return cp
+}
+
+func fillOptions(c *Case) []harness.FillOption {
+	if c.Can(harness.WriteDeadline) {
+		return nil
+	}
+	return []harness.FillOption{harness.FillWithoutDeadlines()}
+}
+
+// openAnother opens one more pair of the transport under test, closed when
+// the spec ends.
+func openAnother(ctx SpecContext, c *Case) *harness.Pair {
+	GinkgoHelper()
+	p, err := harness.Open(ctx, c.Tr)
+	Expect(err).NotTo(HaveOccurred(), "opening another pair")
+	DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the extra pair") })
+	closeReaderFirst(p)
+	return p
+}
+
+// closeReaderFirst closes p's reader before the pair is closed: a writer
+// left with a full buffer may otherwise spend its Close waiting for space
+// (crypto/tls sends close_notify with a 5 s deadline), while a peer gone
+// fails that at once. Cleanups run last-in first-out, so this runs before
+// the pair's own.
+func closeReaderFirst(p *harness.Pair) {
+	DeferCleanup(func() { _ = harness.Within(harness.CloseTimeout, "B.Close", p.B.Close) })
+}
