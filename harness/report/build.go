@@ -78,9 +78,30 @@ func (r *Report) Derive() {
 	for _, res := range r.Results {
 		r.Totals.add(res.Verdict)
 	}
+	r.markUnavailable()
 	r.Rows = r.Rows[:0]
 	for _, b := range r.Behaviours {
 		r.Rows = append(r.Rows, r.deriveRow(b))
+	}
+}
+
+// markUnavailable notes the transports that could run no spec here.
+func (r *Report) markUnavailable() {
+	for i := range r.Transports {
+		t := &r.Transports[i]
+		t.Unavailable = ""
+		for _, res := range r.Results {
+			if res.Transport != t.Name || res.Env != t.Env {
+				continue
+			}
+			if res.Verdict != Unavailable {
+				t.Unavailable = ""
+				break
+			}
+			if t.Unavailable == "" {
+				t.Unavailable = cmp.Or(res.Reason, "unavailable")
+			}
+		}
 	}
 }
 

@@ -105,14 +105,18 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	out := htmlCell{Class: string(res.Verdict), Title: res.Detail(r.Label(c))}
 	switch res.Verdict {
 	case Pass:
-		out.Text = "✓"
-		if res.Summary != "" {
+		switch {
+		case res.Summary == "":
+			out.Text = "✓"
+		case b.Class == "contract": // the pass is the point, the value an aside
+			out.Text = "✓ " + res.Summary
+		default:
 			out.Class, out.Text = "observed", res.Summary
 		}
 	case Fail:
 		out.Text = strings.TrimSpace("✗ " + cut(res.Summary, 40))
 	case Unsupported:
-		out.Text = "no " + res.Missing()
+		out.Text = "needs " + res.Missing()
 	case Unavailable:
 		out.Text = "n/a"
 	default:

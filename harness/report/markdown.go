@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -29,12 +30,17 @@ func (r *Report) Markdown(w io.Writer) error {
 	p("| environment | OS | kernel | arch | Go | CPUs | date |")
 	p("|---|---|---|---|---|---|---|")
 	for _, e := range r.Environments {
-		p("| %s | %s | %s | %s | %s | %d | %s |", md(e.ID), md(strings.TrimSpace(e.OS+" "+paren(e.OSVersion))),
+		p("| %s | %s | %s | %s | %s | %d | %s |", md(e.ID), md(cmp.Or(e.OSVersion, e.OS)),
 			md(e.KernelRelease), md(e.Arch), md(e.GoVersion), e.CPUs, md(e.Date))
 	}
 	p("\n%s.\n", r.Totals.Describe())
+	for _, c := range cols {
+		if c.Unavailable != "" {
+			p("%s unavailable here: %s.\n", md(r.Label(c)), md(c.Unavailable))
+		}
+	}
 	p("%s pass · %s fail (reasons under the matrix) · %s unsupported (the missing ability) · %s unavailable on this machine · "+
-		"plain text: the value the spec observed, and it passed. The verdict column is derived from the cells.\n",
+		"plain text: the value an observed spec saw, and it passed. The verdict column is derived from the cells.\n",
 		mdPass, mdFail, mdUnsupported, mdUnavailable)
 
 	for _, area := range r.Areas() {
@@ -129,16 +135,19 @@ func (r *Report) mdCell(b Behaviour, c Transport) string {
 	}
 	switch res.Verdict {
 	case Pass:
-		if res.Summary != "" {
-			return res.Summary
+		if res.Summary == "" {
+			return mdPass
 		}
-		return mdPass
+		if b.Class == "contract" { // the pass is the point, the value an aside
+			return mdPass + " " + res.Summary
+		}
+		return res.Summary
 	case Fail:
 		return strings.TrimSpace(mdFail + " " + res.Summary)
 	case Unsupported:
-		return mdUnsupported + " no " + res.Missing()
+		return mdUnsupported + " needs " + res.Missing()
 	case Unavailable:
-		return mdUnavailable + " unavailable"
+		return mdUnavailable
 	}
 	return mdSkipped + " skipped"
 }
@@ -160,13 +169,6 @@ func known(counter, part int64) string {
 		return "n/a"
 	}
 	return Bytes(part)
-}
-
-func paren(s string) string {
-	if s == "" {
-		return ""
-	}
-	return "(" + s + ")"
 }
 
 // md makes s safe inside a Markdown table cell.

@@ -55,6 +55,9 @@ type Transport struct {
 	Kind      string   `json:"kind,omitempty"`
 	Abilities []string `json:"abilities,omitempty"`
 	Notes     string   `json:"notes,omitempty"`
+	// Unavailable is set, by Derive, when the transport could not run any
+	// spec on this machine: the reason. Rows do not repeat it.
+	Unavailable string `json:"unavailable,omitempty"`
 }
 
 // Verdict is what one spec did on one transport.
@@ -116,7 +119,7 @@ type Row struct {
 	Behaviour string    `json:"behaviour"`
 	Status    RowStatus `json:"status"`
 	Verdict   string    `json:"verdict"`            // e.g. "holds on kernel sockets only"
-	Untested  string    `json:"untested,omitempty"` // e.g. "unsupported on net-pipe"
+	Untested  string    `json:"untested,omitempty"` // e.g. "unsupported on net-pipe"; not the transports that are unavailable throughout
 }
 
 // Totals counts results by verdict.

@@ -55,9 +55,9 @@ type barRow struct {
 // barChart is a horizontal stacked bar per transport.
 type barChart struct {
 	Width, Height, X0, X1, Top, Bottom, LabelX float64
-	Rows                               []barRow
-	Ticks                              []tick
-	Legend                             []legendItem
+	Rows                                       []barRow
+	Ticks                                      []tick
+	Legend                                     []legendItem
 }
 
 const (

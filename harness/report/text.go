@@ -125,6 +125,11 @@ func (t *textWriter) header() {
 		}
 	}
 	t.line(t.r.Totals.Describe())
+	for _, c := range t.cols {
+		if c.Unavailable != "" {
+			t.line(cut(t.r.Label(c)+" unavailable here: "+c.Unavailable, t.width))
+		}
+	}
 	t.line(fmt.Sprintf("%s pass  %s fail  %s unsupported  %s unavailable  a b c: observed values, listed under the row",
 		t.paint(ansiGreen, symPass), t.paint(ansiRed, symFail), t.paint(ansiDim, symUnsupported), t.paint(ansiDim, symUnavailable)))
 	if t.keyed {

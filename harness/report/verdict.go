@@ -36,13 +36,16 @@ type cell struct {
 // deriveRow states, from the results alone, whether behaviour b holds
 // everywhere or depends on the transport, its kind or the OS.
 func (r *Report) deriveRow(b Behaviour) Row {
-	var all []cell
+	var all, noted []cell
 	for _, t := range r.Columns() {
 		if res, ok := r.Result(b.ID, t); ok {
 			all = append(all, cell{label: r.Label(t), kind: t.Kind, res: res})
+			if t.Unavailable == "" {
+				noted = append(noted, all[len(all)-1])
+			}
 		}
 	}
-	row := Row{Behaviour: b.ID, Untested: untested(all)}
+	row := Row{Behaviour: b.ID, Untested: untested(noted)}
 	tested := slices.DeleteFunc(slices.Clone(all), func(c cell) bool { return !c.res.Verdict.Tested() })
 	// The scope of "X only" is what ran or could not: unavailable and
 	// skipped transports say nothing about the behaviour.
@@ -138,7 +141,7 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 			return Fails, "fails on every transport tested"
 		case kindName(pass, tested) != "":
 			return Fails, "holds on " + kindName(pass, tested) + " only"
-		case kindName(fail, tested) != "":
+		case len(fail) > 1 && kindName(fail, tested) != "":
 			return Fails, "fails on " + kindName(fail, tested)
 		}
 		return Fails, "fails on " + labels(fail)
