@@ -107,14 +107,14 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	case Pass:
 		switch {
 		case res.Summary == "":
-			out.Text = "✓"
+			out.Class, out.Text = "pass mark", "✓"
 		case b.Class == "contract": // the pass is the point, the value an aside
 			out.Text = "✓ " + res.Summary
 		default:
 			out.Class, out.Text = "observed", res.Summary
 		}
 	case Fail:
-		out.Text = strings.TrimSpace("✗ " + cut(res.Summary, 40))
+		out.Class, out.Text = "fail mark", strings.TrimSpace("✗ "+cut(res.Summary, 40))
 	case Unsupported:
 		out.Text = "needs " + res.Missing()
 	case Unavailable:
