@@ -44,7 +44,7 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 		return
 	}
 	_, reporter := GinkgoConfiguration()
-	color := !reporter.NoColor && colorTerminal(os.Stdout)
+	color := !reporter.NoColor && report.ColorTerminal(os.Stdout)
 	fmt.Println()
 	_ = rep.Text(os.Stdout, report.TextOptions{Color: color})
 	dir := outputDir(r.SuitePath)
@@ -89,16 +89,6 @@ func moduleRoot(dir string) string {
 			return dir
 		}
 	}
-}
-
-// colorTerminal reports whether f is a terminal that wants colour
-// (https://no-color.org).
-func colorTerminal(f *os.File) bool {
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // FromGinkgo turns a Ginkgo suite report into a conformance report. A

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -326,4 +327,14 @@ func (t *textWriter) capacities() {
 	if n := len(t.r.Sweeps); n > 0 {
 		t.line(fmt.Sprintf("%d buffer sweeps: see the HTML or Markdown report", n))
 	}
+}
+
+// ColorTerminal reports whether f is a terminal that wants colour: a
+// character device, TERM not dumb, NO_COLOR unset (https://no-color.org).
+func ColorTerminal(f *os.File) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
