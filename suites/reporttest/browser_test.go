@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package suites_test
+package reporttest
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package suites_test
+package reporttest
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package suites_test
+package reporttest
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ func fixture() *report.Report {
 }
 
 // The Markdown, JSON and plain-text renderings of a fixed Ginkgo report
-// match testdata/*.golden; go test ./suites -run TestReportGolden -update
+// match testdata/*.golden; go test ./suites/reporttest -update
 // rewrites them after an intended change.
 func TestReportGolden(t *testing.T) {
 	rep := fixture()
