@@ -68,7 +68,8 @@ func TestRowVerdicts(t *testing.T) {
 		{"observed", with(all("unsupported"), "tcp4", "x", "tcp6", "x", "unix", "x", "unix-socketpair", "x"), "kernel sockets only", Holds},
 		{"observed", with(all("EOF"), "tcp4", "RST", "tcp6", "RST"), "differs: TCP (tcp4, tcp6) vs unix, unix-socketpair, os-pipe, net-pipe, tls, my-mux", Differs},
 		{"observed", map[string]string{"tcp4": "1", "unix": "2", "os-pipe": "3"}, "differs on every transport tested", Differs},
-		{"", map[string]string{"my-mux": "pass"}, "holds on every transport tested", Holds},
+		{"", map[string]string{"my-mux": "pass"}, "holds on my-mux, the only transport tested", Holds},
+		{"observed", map[string]string{"tcp4": "pass", "tcp6": "unavailable"}, "holds on tcp4, the only transport tested", Holds},
 	} {
 		row := cells("linux", c.class, kinds, c.row).Rows[0]
 		if row.Verdict != c.want || row.Status != c.state {

@@ -151,6 +151,12 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 		if n := kindName(tested, scope); n != "" {
 			return Holds, n + " only"
 		}
+		if len(tested) == 1 {
+			if s := tested[0].res.Summary; class != "contract" && s != "" {
+				return Holds, tested[0].label + ", the only transport tested: " + s
+			}
+			return Holds, "holds on " + tested[0].label + ", the only transport tested"
+		}
 		if s := tested[0].res.Summary; class != "contract" && s != "" {
 			return Holds, "same on every transport tested: " + s
 		}

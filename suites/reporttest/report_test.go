@@ -84,7 +84,7 @@ func TestReportRows(t *testing.T) {
 		"close-read":             "differs: tcp4 vs unix, unix-socketpair, os-pipe",
 		"write-deadline":         "holds on kernel sockets only",
 		"nagle-delayed-ack":      "TCP only",
-		"user-extra":             "holds on every transport tested",
+		"user-extra":             "holds on my-mux, the only transport tested",
 	}
 	rep := fixture()
 	if len(rep.Rows) != len(want) {
