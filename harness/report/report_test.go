@@ -60,6 +60,7 @@ func TestRowVerdicts(t *testing.T) {
 		{"contract", with(all("fail"), "tcp4", "pass", "tcp6", "pass", "unix", "pass", "unix-socketpair", "pass", "os-pipe", "pass"),
 			"holds on kernel transports only", Fails},
 		{"contract", with(all("pass"), "tls", "fail", "my-mux", "fail"), "fails on tls, my-mux", Fails},
+		{"contract", map[string]string{"tcp4": "pass", "my-mux": "fail"}, "fails on my-mux", Fails},
 		{"contract", all("unsupported"), "unsupported on every transport", NotTested},
 		{"contract", all("unavailable"), "not tested", NotTested},
 		{"observed", all("EOF"), "same on every transport tested: EOF", Holds},

@@ -139,6 +139,8 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 		switch {
 		case len(pass) == 0:
 			return Fails, "fails on every transport tested"
+		case len(fail) == 1:
+			return Fails, "fails on " + fail[0].label
 		case kindName(pass, tested) != "":
 			return Fails, "holds on " + kindName(pass, tested) + " only"
 		case len(fail) > 1 && kindName(fail, tested) != "":
