@@ -4,8 +4,9 @@ GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
 
-# command:package pairs that make tools installs where missing and allowed
-TOOLS   := socat:socat
+# command:package pairs that make tools installs where missing and allowed:
+# socat for the socat relay transport, Chromium for the HTML report check
+TOOLS   := socat:socat chromium:chromium
 
 .PHONY: all test conformance lint tools bench soak
 
@@ -15,7 +16,8 @@ all: lint test
 test: tools
 	$(GO) test -count=1 $(PKGS)
 
-## conformance: every spec against every built-in transport
+## conformance: every spec against every built-in transport; prints the
+## matrix, writes out/report/suites/conformance.{txt,md,json,html}
 conformance: tools
 	$(GINKGO) run --label-filter='!zoo' ./suites
 

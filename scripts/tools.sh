@@ -19,6 +19,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "make tools: installing ${missing[*]}"
-{ $sudo apt-get install -y -qq "${missing[@]}" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"; }; } \
+{ $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"; }; } \
   >/dev/null 2>&1 || echo "make tools: apt-get could not install ${missing[*]}; their specs will be skipped"
 exit 0
