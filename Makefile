@@ -4,20 +4,22 @@ GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
 
-.PHONY: all deps test conformance lint bench soak
+# command:package pairs that make tools installs where missing and allowed:
+# socat for the socat relay transport, ip and tc (iproute2) for the netns
+# transport, Chromium for the HTML report check
+TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium:chromium
+
+.PHONY: all test conformance lint tools bench soak
 
 all: lint test
 
-## deps: iproute2 (ip, tc) for the netns transport, where missing and root
-deps:
-	scripts/iproute2.sh
-
 ## test: the harness's own tests, self-test zoo included
-test: deps
+test: tools
 	$(GO) test -count=1 $(PKGS)
 
-## conformance: every spec against every built-in transport
-conformance: deps
+## conformance: every spec against every built-in transport; prints the
+## matrix, writes out/report/suites/conformance.{txt,md,json,html}
+conformance: tools
 	$(GINKGO) run --label-filter='!zoo' ./suites
 
 ## lint: gofmt, go vet on Linux and for macOS
@@ -28,9 +30,14 @@ lint:
 	GOOS=darwin $(GO) vet $(PKGS)
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
-bench:
+bench: tools
 	scripts/bench.sh
 
 ## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
-soak:
+soak: tools
 	N=$(N) scripts/soak.sh
+
+## tools: install the Debian packages the specs use where missing and allowed;
+## elsewhere their specs are skipped as unavailable
+tools:
+	@scripts/tools.sh $(TOOLS)

@@ -24,6 +24,7 @@ type PairInfo struct {
 	Transport string    `json:"transport"`
 	Kind      Kind      `json:"kind"`
 	Abilities []Ability `json:"abilities"`
+	Notes     string    `json:"notes,omitempty"` // Traits.Notes
 }
 
 // Observation is what a spec measured or saw.

@@ -85,8 +85,8 @@ func openFDs() map[int]string {
 		if err != nil && runtime.GOOS == "linux" {
 			continue // the listing's own descriptor, closed by now
 		}
-		if strings.HasPrefix(what, "anon_inode:") {
-			continue // the runtime's epoll, eventfd and pidfds
+		if strings.HasPrefix(what, "anon_inode:") || runtimeOwned(fd, what) {
+			continue // the runtime's epoll, eventfd, pidfds and splice pipes
 		}
 		fds[fd] = what
 	}

@@ -54,6 +54,7 @@ func behaviour(b harness.Behaviour, timeout time.Duration, body func(ctx SpecCon
 // against tr, in a container named after it.
 func DescribeConformance(tr harness.Transport) bool {
 	name := tr.Name()
+	columns = append(columns, name)
 	return Describe(name, Label("transport:"+labelSafe(name)), func() {
 		for _, s := range specs {
 			It(s.b.ID, Label(string(s.b.Class), s.b.Area), SpecTimeout(s.timeout), GracePeriod(time.Second),
@@ -86,7 +87,7 @@ func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 	DeferCleanup(func() {
 		Expect(p.Close()).To(Succeed(), "closing the pair")
 	})
-	AddReportEntry(harness.EntryPair, harness.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities()},
+	AddReportEntry(harness.EntryPair, harness.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities(), Notes: tr.Traits().Notes},
 		ReportEntryVisibilityNever)
 	c := &Case{Pair: p, Tr: tr, b: b}
 	c.Require(b.Needs...)

@@ -36,6 +36,16 @@ func tcpPair(network, addr string) harness.PairFunc {
 
 // dialAccept connects to ln and returns the dialled and the accepted end.
 func dialAccept(ctx context.Context, ln net.Listener) (net.Conn, net.Conn, func(), error) {
+	a, b, err := connectAccept(ctx, ln, nil, func(ctx context.Context) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, ln.Addr().Network(), ln.Addr().String())
+	})
+	return a, b, nil, err
+}
+
+// connectAccept runs connect while accepting one connection on ln, and
+// returns connect's conn and the accepted one. It gives up when ctx ends or
+// abort (nil, or a relay's exit) is closed, closing whatever it got.
+func connectAccept(ctx context.Context, ln net.Listener, abort <-chan struct{}, connect func(context.Context) (net.Conn, error)) (net.Conn, net.Conn, error) {
 	type accepted struct {
 		c   net.Conn
 		err error
@@ -45,25 +55,31 @@ func dialAccept(ctx context.Context, ln net.Listener) (net.Conn, net.Conn, func(
 		c, err := ln.Accept()
 		ch <- accepted{c, err}
 	}()
-	a, err := (&net.Dialer{}).DialContext(ctx, ln.Addr().Network(), ln.Addr().String())
+	a, err := connect(ctx)
 	if err != nil {
 		ln.Close() // ends the Accept
-		<-ch
-		return nil, nil, nil, err
-	}
-	select {
-	case r := <-ch:
-		if r.err != nil {
-			a.Close()
-			return nil, nil, nil, r.err
-		}
-		return a, r.c, nil, nil
-	case <-ctx.Done():
-		a.Close()
-		ln.Close()
 		if r := <-ch; r.c != nil {
 			r.c.Close()
 		}
-		return nil, nil, nil, errors.Join(errors.New("accept did not complete"), ctx.Err())
+		return nil, nil, err
 	}
+	var why error
+	select {
+	case r := <-ch:
+		if r.err == nil {
+			return a, r.c, nil
+		}
+		a.Close()
+		return nil, nil, r.err
+	case <-ctx.Done():
+		why = errors.Join(errors.New("accept did not complete"), ctx.Err())
+	case <-abort:
+		why = errors.New("accept did not complete: the relay exited before connecting upstream")
+	}
+	a.Close()
+	ln.Close()
+	if r := <-ch; r.c != nil {
+		r.c.Close()
+	}
+	return nil, nil, why
 }

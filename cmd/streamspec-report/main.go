@@ -1,0 +1,146 @@
+// Command streamspec-report merges and renders streamspec conformance
+// reports (the conformance.json a run writes).
+//
+//	streamspec-report merge [-o DIR] linux.json darwin.json ...
+//	streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
+//
+// merge combines the reports of several machines (the Linux and macOS CI
+// legs) into one matrix whose columns are transport@os, writes
+// conformance.{txt,md,json,html} into DIR and prints the matrix. show
+// renders one report to standard output.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/streamspec/streamspec/harness/report"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `usage:
+  streamspec-report merge [-o DIR] a.json b.json ...
+  streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "merge":
+		err = merge(args[1:], stdout, stderr)
+	case "show":
+		err = show(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	default:
+		err = fmt.Errorf("unknown command %q", args[0])
+	}
+	var usageErr *usageError
+	switch {
+	case errors.As(err, &usageErr):
+		fmt.Fprintf(stderr, "streamspec-report: %v\n%s\n", err, usage)
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "streamspec-report: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func merge(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("o", "out/report/merged", "output directory")
+	color := fs.String("color", "auto", "colour the printed matrix: auto (on a terminal), always or never")
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() == 0 {
+		return &usageError{"merge: no reports given"}
+	}
+	var reports []*report.Report
+	for _, path := range fs.Args() {
+		r, err := load(path)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, r)
+	}
+	merged, err := report.Merge(reports...)
+	if err != nil {
+		return err
+	}
+	if err := merged.WriteFiles(*dir); err != nil {
+		return err
+	}
+	if err := merged.Text(stdout, report.TextOptions{Color: wantColor(*color, stdout)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "merged %d reports: %s/conformance.{txt,md,json,html}\n", len(reports), *dir)
+	return nil
+}
+
+func show(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("show", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "text, md, json or html")
+	color := fs.String("color", "auto", "colour the text matrix: auto (on a terminal), always or never")
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"show: give one report"}
+	}
+	r, err := load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	r.Derive() // rows from the results, whatever wrote the file
+	switch *format {
+	case "text":
+		return r.Text(stdout, report.TextOptions{Color: wantColor(*color, stdout)})
+	case "md", "markdown":
+		return r.Markdown(stdout)
+	case "json":
+		return r.JSON(stdout)
+	case "html":
+		return r.HTML(stdout)
+	}
+	return &usageError{fmt.Sprintf("show: unknown format %q", *format)}
+}
+
+func load(path string) (*report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := report.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}
+
+func wantColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && report.ColorTerminal(f)
+}

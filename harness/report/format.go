@@ -1,0 +1,154 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Bytes formats n with thin groups, e.g. "4 264 448 B"; negative counts
+// are ones the platform could not report.
+func Bytes(n int64) string {
+	if n < 0 {
+		return "n/a"
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + " B"
+}
+
+// Short formats n in binary units with three significant digits, for axes
+// and bar labels: "4.07 MiB", "512 KiB".
+func Short(n int64) string {
+	f, units := float64(n), []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	i := 0
+	for ; f >= 1024 && i < len(units)-1; i++ {
+		f /= 1024
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	digits := 2
+	if f >= 100 {
+		digits = 0
+	} else if f >= 10 {
+		digits = 1
+	}
+	s := strconv.FormatFloat(f, 'f', digits, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s + " " + units[i]
+}
+
+// oneLine returns the first non-empty line of s, trimmed, cut to max runes.
+func oneLine(s string, max int) string {
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			return cut(l, max)
+		}
+	}
+	return ""
+}
+
+// cut shortens s to max runes, marking the cut with an ellipsis.
+func cut(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max-1]) + "…"
+}
+
+// Missing is the ability named in an unsupported result's reason, e.g.
+// "close-write" from "net-pipe lacks close-write", or the whole reason.
+func (res Result) Missing() string {
+	if _, after, ok := strings.Cut(res.Reason, " lacks "); ok {
+		return after
+	}
+	return res.Reason
+}
+
+// Detail is the full text of a cell, for a tooltip: verdict, value,
+// reason, numbers and duration.
+func (res Result) Detail(label string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s: %s", res.Behaviour, label, res.Verdict)
+	if res.State != "" && res.State != string(res.Verdict) && res.State != "passed" && res.State != "failed" {
+		fmt.Fprintf(&b, " (%s)", res.State)
+	}
+	if res.Summary != "" {
+		fmt.Fprintf(&b, "\nobserved: %s", res.Summary)
+	}
+	if res.Reason != "" {
+		fmt.Fprintf(&b, "\n%s", res.Reason)
+	}
+	if res.Location != "" {
+		fmt.Fprintf(&b, "\nat %s", res.Location)
+	}
+	for _, k := range sortedKeys(res.Values) {
+		fmt.Fprintf(&b, "\n%s = %v", k, res.Values[k])
+	}
+	fmt.Fprintf(&b, "\n%.1f ms", res.Millis)
+	return b.String()
+}
+
+// Describe is the environment in one line.
+func (e Environment) Describe() string {
+	parts := []string{e.ID}
+	if e.OSVersion != "" {
+		parts[0] += " (" + e.OSVersion + ")"
+	}
+	if e.KernelRelease != "" {
+		parts = append(parts, "kernel "+e.KernelRelease)
+	}
+	parts = append(parts, e.Arch, e.GoVersion)
+	if e.CPUs > 0 {
+		parts = append(parts, fmt.Sprintf("%d CPUs", e.CPUs))
+	}
+	return strings.Join(append(parts, e.Date), ", ")
+}
+
+// Describe says the totals in one line.
+func (t Totals) Describe() string {
+	s := fmt.Sprintf("%d results: %d pass, %d fail, %d unsupported, %d unavailable", t.Results, t.Pass, t.Fail, t.Unsupported, t.Unavailable)
+	if t.Skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", t.Skipped)
+	}
+	return s
+}
+
+// wrap breaks s into lines of at most width runes at spaces.
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		for utf8.RuneCountInString(w) > width { // a word longer than a line
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			r := []rune(w)
+			lines, w = append(lines, string(r[:width])), string(r[width:])
+		}
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= width:
+			line += " " + w
+		default:
+			lines, line = append(lines, line), w
+		}
+	}
+	return append(lines, line)
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make tools: install the Debian packages the tests use, where a command is
+# missing and the machine allows it (root or passwordless sudo, and apt-get).
+# Arguments are command:package pairs. Where a package cannot be installed,
+# the specs that need it are skipped with the reason; this never fails.
+set -u
+missing=()
+for pair in "$@"; do
+  cmd=${pair%%:*} pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+  echo "make tools: missing ${missing[*]} and no root to install them; their specs will be skipped"; exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "make tools: missing ${missing[*]} and no apt-get; their specs will be skipped"; exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "make tools: installing ${missing[*]}"
+{ $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"; }; } \
+  >/dev/null 2>&1 || echo "make tools: apt-get could not install ${missing[*]}; their specs will be skipped"
+exit 0
