@@ -1,0 +1,101 @@
+package suites
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Closing with unread data: B has 50 bytes from A it never read, A has 10
+// bytes from B it never read, then B closes. TCP MUST send RST instead of
+// FIN (RFC 2525 2.17), so A reads its 10 bytes and then ECONNRESET; a Unix
+// socket reports ECONNRESET on Linux. Outcome: "read: <A's Reads>; write:
+// <A's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE".
+var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
+	pendingA := leaveUnread(c.A, c.B, 100, 50, "A", "B")
+	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	c.Outcome(peerView(c, 10, map[string]any{
+		"A_pending_write": pending(pendingA), "B_pending_write": pending(pendingB)}))
+})
+
+// Abortive close: B sets SO_LINGER {on, 0} and closes with 10 bytes it
+// sent still unread at A. TCP MUST reset instead of closing gracefully;
+// the spec records whether A can still read those 10 bytes. Outcome as for
+// close-with-unread-data.
+var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
+	how, err := harness.AbortOnClose(c.B)
+	if errors.Is(err, harness.ErrNoSocketOption) {
+		Skip(harness.UnsupportedPrefix + c.Transport + " has no SO_LINGER: " + err.Error())
+	}
+	Expect(err).NotTo(HaveOccurred(), "%s on B", how)
+	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_pending_write": pending(pendingB)}))
+})
+
+// CloseRead (SHUT_RD) on A: on a Unix socket and a pipe B's Writes MUST
+// fail with EPIPE; TCP sends nothing, so they succeed (gVisor
+// socket_unix.cc ShutdownRead, socket_ip_tcp_generic.cc). The spec records
+// what A's Reads return for the bytes sent after. Outcome: "peer write:
+// <B's Writes>; read: <A's Reads>".
+var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
+	Expect(within(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)).To(Succeed())
+	ok, errs := writeEvents(c, c.B, 3, 1)
+	queued := arrived(c.A, 10*ok, OpBound)
+	events, bytes := readEvents(c, c.A, 6)
+	c.Outcome(
+		fmt.Sprintf("peer write: %s; read: %s", writeOutcome(ok, errs), readOutcome(events, bytes, 10*ok)),
+		fmt.Sprintf("peer write %s; read %s", writeSummary(ok, errs), readSummary(events, bytes)),
+		map[string]any{"peer_writes_ok": ok, "peer_write_errors": errs, "reads": events, "read_bytes": bytes, "queued_after_shut_rd": queued})
+})
+
+// Writes to a closed peer: the spec records how many Writes succeed before
+// the first error and which errors follow (ECONNRESET, EPIPE,
+// io.ErrClosedPipe). The contract write-to-closed-peer asserts only that
+// they fail. Outcome: "ok, " when some Writes succeeded, then the errors,
+// e.g. "ok, EPIPE".
+var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	ok, errs := writeEvents(c, c.A, 10000, 2)
+	c.Outcome(writeOutcome(ok, errs), writeSummary(ok, errs), map[string]any{"writes_ok": ok, "errors": errs})
+})
+
+// leaveUnread has w write size bytes and r read only n of them, so that
+// size-n bytes are known to have arrived and wait unread. The returned
+// channel reports the Write, which stays blocked on a synchronous
+// transport.
+func leaveUnread(w, r net.Conn, size, n int, wName, rName string) chan error {
+	GinkgoHelper()
+	done := make(chan error, 1)
+	go func() { _, err := w.Write(make([]byte, size)); done <- err }()
+	Expect(readFull(r, make([]byte, n), OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName))).To(Succeed())
+	return done
+}
+
+// pending names what a Write left running by leaveUnread returned, or
+// "blocks" if it has not returned within EventWait.
+func pending(done chan error) string {
+	select {
+	case err := <-done:
+		return eventName(err)
+	case <-time.After(EventWait):
+		return "blocks"
+	}
+}
+
+// peerView records what A's Reads and then Writes return after B closed,
+// with unread bytes of B's still waiting at A.
+func peerView(c *Case, unread int, values map[string]any) (outcome, summary string, _ map[string]any) {
+	events, bytes := readEvents(c, c.A, 6)
+	ok, errs := writeEvents(c, c.A, 3, 1)
+	values["reads"], values["read_bytes"], values["writes_ok"], values["write_errors"] = events, bytes, ok, errs
+	return fmt.Sprintf("read: %s; write: %s", readOutcome(events, bytes, unread), writeOutcome(ok, errs)),
+		fmt.Sprintf("read %s; write %s", readSummary(events, bytes), writeSummary(ok, errs)), values
+}
