@@ -64,7 +64,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 					}
 				}
 			}
-			return p.A.(io.Closer).Close() // ends the replier
+			return p.A.Close() // ends the replier
 		}
 	}
 	watch(&progress, ops)
