@@ -20,9 +20,9 @@ import (
 var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
 	pendingA := leaveUnread(c.A, c.B, 100, 50, "A", "B")
 	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	settle(pendingA, pendingB)
 	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
-	c.Outcome(peerView(c, 10, map[string]any{
-		"A_pending_write": pending(pendingA), "B_pending_write": pending(pendingB)}))
+	c.Outcome(peerView(c, 10, map[string]any{"A_write": pendingA.result(), "B_write": pendingB.result()}))
 })
 
 // Abortive close: B sets SO_LINGER {on, 0} and closes with 10 bytes it
@@ -36,8 +36,9 @@ var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
 	}
 	Expect(err).NotTo(HaveOccurred(), "%s on B", how)
 	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	settle(pendingB)
 	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
-	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_pending_write": pending(pendingB)}))
+	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_write": pendingB.result()}))
 })
 
 // CloseRead (SHUT_RD) on A: on a Unix socket and a pipe B's Writes MUST
@@ -68,26 +69,49 @@ var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
 })
 
 // leaveUnread has w write size bytes and r read only n of them, so that
-// size-n bytes are known to have arrived and wait unread. The returned
-// channel reports the Write, which stays blocked on a synchronous
-// transport.
-func leaveUnread(w, r net.Conn, size, n int, wName, rName string) chan error {
+// size-n bytes are known to have arrived and wait unread. The Write runs
+// alongside, as a synchronous transport needs.
+func leaveUnread(w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
 	GinkgoHelper()
-	done := make(chan error, 1)
-	go func() { _, err := w.Write(make([]byte, size)); done <- err }()
+	p := &pendingWrite{done: make(chan error, 1)}
+	go func() { _, err := w.Write(make([]byte, size)); p.done <- err }()
 	Expect(readFull(r, make([]byte, n), OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName))).To(Succeed())
-	return done
+	return p
 }
 
-// pending names what a Write left running by leaveUnread returned, or
-// "blocks" if it has not returned within EventWait.
-func pending(done chan error) string {
-	select {
-	case err := <-done:
-		return eventName(err)
-	case <-time.After(EventWait):
-		return "blocks"
+// pendingWrite is a Write left running by leaveUnread.
+type pendingWrite struct {
+	done     chan error
+	err      error
+	returned bool
+}
+
+// settle waits up to 100 ms in all for the Writes to return: crypto/tls
+// skips close_notify if Close comes during a Write. One still blocked
+// after that is taken for a synchronous transport's.
+func settle(ws ...*pendingWrite) {
+	deadline := time.After(100 * time.Millisecond)
+	for _, w := range ws {
+		select {
+		case w.err = <-w.done:
+			w.returned = true
+		case <-deadline:
+			return
+		}
 	}
+}
+
+// result names what the Write returned, waiting up to EventWait for one
+// still blocked, or "blocks".
+func (w *pendingWrite) result() string {
+	if !w.returned {
+		select {
+		case w.err = <-w.done:
+		case <-time.After(EventWait):
+			return "blocks"
+		}
+	}
+	return eventName(w.err)
 }
 
 // peerView records what A's Reads and then Writes return after B closed,
