@@ -66,7 +66,7 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 		largeVerdict = "split"
 	}
 	c.Outcome(fmt.Sprintf("small writes %s, large write %s", smallVerdict, largeVerdict),
-		fmt.Sprintf("%d×%d B in %d reads; 1 MiB in %d reads (largest %d B)", writes, small, len(smallReads), len(largeReads), slices.Max(largeReads)),
+		fmt.Sprintf("%d×%d B in %s; 1 MiB in %s (largest %d B)", writes, small, reads(len(smallReads)), reads(len(largeReads)), slices.Max(largeReads)),
 		map[string]any{"small_read_sizes": histogram(smallReads), "large_read_sizes": histogram(largeReads)})
 })
 
@@ -90,6 +90,13 @@ func readSizes(c net.Conn, total, size int) []int {
 		return nil
 	})).To(Succeed())
 	return sizes
+}
+
+func reads(n int) string {
+	if n == 1 {
+		return "1 read"
+	}
+	return strconv.Itoa(n) + " reads"
 }
 
 // histogram counts reads by size, keyed by the size in decimal for JSON.
