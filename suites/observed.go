@@ -37,12 +37,12 @@ func (c *Case) Outcome(outcome, summary string, values map[string]any) {
 // "blocks" (without).
 const EventWait = 500 * time.Millisecond
 
-// readEvents records up to max successive Reads on c as "data" (merged,
+// readEvents records up to limit successive Reads on c as "data" (merged,
 // counted in bytes) and error names, stopping at io.EOF, a timeout, a
 // repeated error or a Read that blocks.
-func readEvents(c *Case, conn net.Conn, max int) (events []string, bytes int) {
+func readEvents(c *Case, conn net.Conn, limit int) (events []string, bytes int) {
 	buf := make([]byte, 4096)
-	for range max {
+	for range limit {
 		var n int
 		err := harness.Within(EventWait+OpBound, "Read", func() error {
 			if c.Can(harness.ReadDeadline) {
@@ -74,11 +74,11 @@ func readEvents(c *Case, conn net.Conn, max int) (events []string, bytes int) {
 }
 
 // writeEvents records Writes of a small message on conn: how many succeed
-// before the first error (up to max, within one second), then the errors
+// before the first error (up to limit, within one second), then the errors
 // of up to then more Writes with consecutive repeats collapsed.
-func writeEvents(c *Case, conn net.Conn, max, then int) (ok int, errs []string) {
+func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string) {
 	start := time.Now()
-	for ok < max && time.Since(start) < time.Second {
+	for ok < limit && time.Since(start) < time.Second {
 		err := writeOnce(c, conn)
 		if err == nil {
 			ok++

@@ -41,11 +41,12 @@ var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
 	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_write": pendingB.result()}))
 })
 
-// CloseRead (SHUT_RD) on A: on a Unix socket and a pipe B's Writes MUST
-// fail with EPIPE; TCP sends nothing, so they succeed (gVisor
-// socket_unix.cc ShutdownRead, socket_ip_tcp_generic.cc). The spec records
-// what A's Reads return for the bytes sent after. Outcome: "peer write:
-// <B's Writes>; read: <A's Reads>".
+// CloseRead (SHUT_RD) on A, then B writes: a built-in MUST show the
+// outcome declared for its OS. On Linux a Unix socket fails B's Writes
+// with EPIPE, TCP sends nothing so they succeed (gVisor socket_unix.cc
+// ShutdownRead, socket_ip_tcp_generic.cc), and a pipe's read end is gone.
+// The spec records what A's Reads return for the bytes sent after.
+// Outcome: "peer write: <B's Writes>; read: <A's Reads>".
 var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
 	Expect(within(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)).To(Succeed())
 	ok, errs := writeEvents(c, c.B, 3, 1)
@@ -57,11 +58,11 @@ var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
 		map[string]any{"peer_writes_ok": ok, "peer_write_errors": errs, "reads": events, "read_bytes": bytes, "queued_after_shut_rd": queued})
 })
 
-// Writes to a closed peer: the spec records how many Writes succeed before
-// the first error and which errors follow (ECONNRESET, EPIPE,
-// io.ErrClosedPipe). The contract write-to-closed-peer asserts only that
-// they fail. Outcome: "ok, " when some Writes succeeded, then the errors,
-// e.g. "ok, EPIPE".
+// Writes to a closed peer: a built-in MUST show the errors declared for
+// its OS. The spec records how many Writes succeed before the first error
+// and which errors follow (ECONNRESET, EPIPE, io.ErrClosedPipe); the
+// contract write-to-closed-peer asserts only that they fail. Outcome:
+// "ok, " when some Writes succeeded, then the errors, e.g. "ok, EPIPE".
 var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
 	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
 	ok, errs := writeEvents(c, c.A, 10000, 2)

@@ -13,11 +13,13 @@ import (
 	"github.com/streamspec/streamspec/harness"
 )
 
-// Coalescing and splitting: a stream keeps no write boundaries, so the
-// spec records how reads cut the bytes. 20 Writes of 100 bytes are read,
-// once they have arrived, with a 64 KiB buffer; one 1 MiB Write is read
-// alongside with a 1 MiB buffer. Outcome: "small writes <coalesced|one
-// read each|split>, large write <whole|split>".
+// Coalescing and splitting: a stream keeps no write boundaries, and a
+// built-in MUST cut them as declared for its OS: kernel buffers coalesce
+// small writes and split large ones. The spec records how Reads cut them:
+// 20 Writes of 100 bytes are read, once they have arrived, with a 64 KiB
+// buffer; one 1 MiB Write is read alongside with a 1 MiB buffer. Outcome:
+// "small writes <coalesced|one read each|split>, large write
+// <whole|split>".
 var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	const small, writes, large = 100, 20, 1 << 20
 	done := make(chan error, 1)
