@@ -1,0 +1,179 @@
+package suites
+
+import (
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Outcome records what an observed spec saw (summary is the matrix cell,
+// values the numbers behind it) and, for a built-in transport with an
+// expectation on this OS, fails unless outcome matches it exactly.
+// outcome is categorical (no timings or counts) so that it is stable.
+func (c *Case) Outcome(outcome, summary string, values map[string]any) {
+	GinkgoHelper()
+	if values == nil {
+		values = map[string]any{}
+	}
+	values["outcome"] = outcome
+	e, ok := harness.Expected(c.b.ID, c.Transport, c.Kind, runtime.GOOS)
+	if ok {
+		values["expected"], values["expectation_source"] = e.Outcome, e.Source
+	}
+	c.Observe(summary, values)
+	if ok && outcome != e.Outcome {
+		Fail(fmt.Sprintf("%s on %s: got %q (%s), expected %s", c.Transport, runtime.GOOS, outcome, summary, e))
+	}
+}
+
+// EventWait bounds a Read or Write whose result a spec records: one that
+// has not returned by then is recorded as "timeout" (with a deadline) or
+// "blocks" (without).
+const EventWait = 500 * time.Millisecond
+
+// readEvents records up to limit successive Reads on c as "data" (merged,
+// counted in bytes) and error names, stopping at io.EOF, a timeout, a
+// repeated error or a Read that blocks.
+func readEvents(c *Case, conn net.Conn, limit int) (events []string, bytes int) {
+	buf := make([]byte, 4096)
+	for range limit {
+		var n int
+		err := harness.Within(EventWait+OpBound, "Read", func() error {
+			if c.Can(harness.ReadDeadline) {
+				_ = conn.SetReadDeadline(time.Now().Add(EventWait))
+			}
+			var err error
+			n, err = conn.Read(buf)
+			return err
+		})
+		if n > 0 {
+			bytes += n
+			if len(events) == 0 || events[len(events)-1] != "data" {
+				events = append(events, "data")
+			}
+		}
+		if err == nil {
+			continue
+		}
+		name := eventName(err)
+		if len(events) > 0 && events[len(events)-1] == name {
+			break
+		}
+		events = append(events, name)
+		if name == "EOF" || name == "timeout" || name == "blocks" {
+			break
+		}
+	}
+	return events, bytes
+}
+
+// writeEvents records Writes of a small message on conn: how many succeed
+// before the first error (up to limit, within one second), then the errors
+// of up to then more Writes with consecutive repeats collapsed.
+func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string) {
+	start := time.Now()
+	for ok < limit && time.Since(start) < time.Second {
+		err := writeOnce(c, conn)
+		if err == nil {
+			ok++
+			continue
+		}
+		errs = append(errs, eventName(err))
+		for range then {
+			if name := eventName(writeOnce(c, conn)); name != errs[len(errs)-1] {
+				errs = append(errs, name)
+			}
+		}
+		break
+	}
+	return ok, errs
+}
+
+func writeOnce(c *Case, conn net.Conn) error {
+	return harness.Within(EventWait+OpBound, "Write", func() error {
+		if c.Can(harness.WriteDeadline) {
+			_ = conn.SetWriteDeadline(time.Now().Add(EventWait))
+		}
+		_, err := conn.Write([]byte("0123456789"))
+		return err
+	})
+}
+
+// writeOutcome is "ok" if any Write succeeded, then the error names.
+func writeOutcome(ok int, errs []string) string {
+	if ok > 0 {
+		errs = append([]string{"ok"}, errs...)
+	}
+	return strings.Join(errs, ", ")
+}
+
+// writeSummary is writeOutcome with the count of successful Writes.
+func writeSummary(ok int, errs []string) string {
+	if ok > 0 {
+		errs = append([]string{fmt.Sprintf("%d ok", ok)}, errs...)
+	}
+	return strings.Join(errs, ", ")
+}
+
+// readOutcome names the reads, with "data" marked "partial data" when
+// fewer than want bytes came.
+func readOutcome(events []string, bytes, want int) string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = e
+		if e == "data" && bytes < want {
+			out[i] = "partial data"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// readSummary is the reads with the data's size.
+func readSummary(events []string, bytes int) string {
+	return strings.ReplaceAll(strings.Join(events, ", "), "data", fmt.Sprintf("%d B", bytes))
+}
+
+// eventName is errName, with "ok" for nil and "blocks" for a hung call.
+func eventName(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case harness.IsHung(err):
+		return "blocks"
+	}
+	return errName(err)
+}
+
+// waitFor polls cond until it holds or d passes, and reports whether it
+// held: a watchdog for kernel state that has no event to wait on.
+func waitFor(d time.Duration, cond func() bool) bool {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(d)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			return cond()
+		}
+	}
+	return true
+}
+
+// arrived waits until conn's kernel receive queue holds n bytes, where
+// the transport lets the harness look; it reports false only when it
+// looked and they did not arrive within d.
+func arrived(conn net.Conn, n int, d time.Duration) bool {
+	if _, err := harness.Unread(conn); err != nil {
+		return true
+	}
+	return waitFor(d, func() bool { q, err := harness.Unread(conn); return err == nil && q >= n })
+}
+
+func join(parts []string) string { return strings.Join(parts, ", ") }

@@ -1,0 +1,126 @@
+package suites
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Closing with unread data: B has 50 bytes from A it never read, A has 10
+// bytes from B it never read, then B closes. TCP MUST send RST instead of
+// FIN (RFC 2525 2.17), so A reads its 10 bytes and then ECONNRESET; a Unix
+// socket reports ECONNRESET on Linux. Outcome: "read: <A's Reads>; write:
+// <A's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE".
+var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
+	pendingA := leaveUnread(c.A, c.B, 100, 50, "A", "B")
+	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	settle(pendingA, pendingB)
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	c.Outcome(peerView(c, 10, map[string]any{"A_write": pendingA.result(), "B_write": pendingB.result()}))
+})
+
+// Abortive close: B sets SO_LINGER {on, 0} and closes with 10 bytes it
+// sent still unread at A. TCP MUST reset instead of closing gracefully;
+// the spec records whether A can still read those 10 bytes. Outcome as for
+// close-with-unread-data.
+var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
+	how, err := harness.AbortOnClose(c.B)
+	if errors.Is(err, harness.ErrNoSocketOption) {
+		Skip(harness.UnsupportedPrefix + c.Transport + " has no SO_LINGER: " + err.Error())
+	}
+	Expect(err).NotTo(HaveOccurred(), "%s on B", how)
+	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	settle(pendingB)
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_write": pendingB.result()}))
+})
+
+// CloseRead (SHUT_RD) on A, then B writes: a built-in MUST show the
+// outcome declared for its OS. On Linux a Unix socket fails B's Writes
+// with EPIPE, TCP sends nothing so they succeed (gVisor socket_unix.cc
+// ShutdownRead, socket_ip_tcp_generic.cc), and a pipe's read end is gone.
+// The spec records what A's Reads return for the bytes sent after.
+// Outcome: "peer write: <B's Writes>; read: <A's Reads>".
+var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
+	Expect(within(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)).To(Succeed())
+	ok, errs := writeEvents(c, c.B, 3, 1)
+	queued := arrived(c.A, 10*ok, 200*time.Millisecond) // XNU drops it: do not wait long
+	events, bytes := readEvents(c, c.A, 6)
+	c.Outcome(
+		fmt.Sprintf("peer write: %s; read: %s", writeOutcome(ok, errs), readOutcome(events, bytes, 10*ok)),
+		fmt.Sprintf("peer write %s; read %s", writeSummary(ok, errs), readSummary(events, bytes)),
+		map[string]any{"peer_writes_ok": ok, "peer_write_errors": errs, "reads": events, "read_bytes": bytes, "queued_after_shut_rd": queued})
+})
+
+// Writes to a closed peer: a built-in MUST show the errors declared for
+// its OS. The spec records how many Writes succeed before the first error
+// and which errors follow (ECONNRESET, EPIPE, io.ErrClosedPipe); the
+// contract write-to-closed-peer asserts only that they fail. Outcome:
+// "ok, " when some Writes succeeded, then the errors, e.g. "ok, EPIPE".
+var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
+	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	ok, errs := writeEvents(c, c.A, 10000, 2)
+	c.Outcome(writeOutcome(ok, errs), writeSummary(ok, errs), map[string]any{"writes_ok": ok, "errors": errs})
+})
+
+// leaveUnread has w write size bytes and r read only n of them, so that
+// size-n bytes are known to have arrived and wait unread. The Write runs
+// alongside, as a synchronous transport needs.
+func leaveUnread(w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
+	GinkgoHelper()
+	p := &pendingWrite{done: make(chan error, 1)}
+	go func() { _, err := w.Write(make([]byte, size)); p.done <- err }()
+	Expect(readFull(r, make([]byte, n), OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName))).To(Succeed())
+	return p
+}
+
+// pendingWrite is a Write left running by leaveUnread.
+type pendingWrite struct {
+	done     chan error
+	err      error
+	returned bool
+}
+
+// settle waits up to 100 ms in all for the Writes to return: crypto/tls
+// skips close_notify if Close comes during a Write. One still blocked
+// after that is taken for a synchronous transport's.
+func settle(ws ...*pendingWrite) {
+	deadline := time.After(100 * time.Millisecond)
+	for _, w := range ws {
+		select {
+		case w.err = <-w.done:
+			w.returned = true
+		case <-deadline:
+			return
+		}
+	}
+}
+
+// result names what the Write returned, waiting up to EventWait for one
+// still blocked, or "blocks".
+func (w *pendingWrite) result() string {
+	if !w.returned {
+		select {
+		case w.err = <-w.done:
+		case <-time.After(EventWait):
+			return "blocks"
+		}
+	}
+	return eventName(w.err)
+}
+
+// peerView records what A's Reads and then Writes return after B closed,
+// with unread bytes of B's still waiting at A.
+func peerView(c *Case, unread int, values map[string]any) (outcome, summary string, _ map[string]any) {
+	events, bytes := readEvents(c, c.A, 6)
+	ok, errs := writeEvents(c, c.A, 3, 1)
+	values["reads"], values["read_bytes"], values["writes_ok"], values["write_errors"] = events, bytes, ok, errs
+	return fmt.Sprintf("read: %s; write: %s", readOutcome(events, bytes, unread), writeOutcome(ok, errs)),
+		fmt.Sprintf("read %s; write %s", readSummary(events, bytes), writeSummary(ok, errs)), values
+}

@@ -1,0 +1,90 @@
+package suites
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// After a Write has timed out a kernel stream MUST stay usable: the bytes
+// the timed-out Write reported accepted arrive, the rest can be written
+// again, nothing is lost or changed. crypto/tls documents the opposite:
+// "After a Write has timed out, the TLS state is corrupt and all future
+// writes will return the same error" (crypto/tls Conn.SetWriteDeadline).
+// Outcome: "usable", "unusable: <error of the next Write>", "corrupt" or
+// "broken: <error the reader got>"; "no timeout" if the deadline did not
+// fire.
+var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecContext, c *Case) {
+	const seed, after = 21, 256 << 10
+	src := harness.Pattern(seed)
+	chunk := make([]byte, 64<<10)
+	var accepted int64
+	var rest []byte
+	Expect(c.A.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))).To(Succeed())
+	err := within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
+		for accepted <= harness.BackpressureBound {
+			_, _ = src.Read(chunk)
+			n, err := c.A.Write(chunk)
+			accepted += int64(n)
+			if err != nil {
+				rest = chunk[n:]
+				return err
+			}
+		}
+		return nil
+	})
+	values := map[string]any{"accepted_bytes": accepted, "timeout_error": eventName(err)}
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(err), accepted), values)
+		return
+	}
+	Expect(c.A.SetWriteDeadline(time.Time{})).To(Succeed())
+
+	var progress atomic.Int64
+	total := accepted + int64(len(rest)) + after
+	werr := harness.Watch(&progress, map[string]func() error{
+		"A writes on": func() error { // the rest of the timed-out Write, then more of the pattern
+			p := rest
+			for sent := int64(0); ; sent += int64(len(chunk)) {
+				n, err := c.A.Write(p)
+				progress.Add(int64(n))
+				if err != nil {
+					return &resumeError{err}
+				}
+				if sent >= after {
+					return nil
+				}
+				_, _ = src.Read(chunk)
+				p = chunk
+			}
+		},
+		"B reads everything": func() error { return harness.ReceivePattern(c.B, seed, total, &progress) },
+	})
+	var re *resumeError
+	var mm *harness.MismatchError
+	outcome := "usable"
+	switch {
+	case errors.As(werr, &re):
+		outcome = "unusable: " + eventName(re.err)
+	case errors.As(werr, &mm):
+		outcome = "corrupt"
+	case werr != nil:
+		outcome = "broken: " + eventName(werr)
+	}
+	values["error_after"] = fmt.Sprint(werr)
+	c.Outcome(outcome, fmt.Sprintf("timeout after %d B, then %s", accepted, outcome), values)
+})
+
+// resumeError marks the writer's error after the timeout, as opposed to
+// the reader's.
+type resumeError struct{ err error }
+
+func (e *resumeError) Error() string { return "writing after the timeout: " + e.err.Error() }
+func (e *resumeError) Unwrap() error { return e.err }

@@ -1,0 +1,111 @@
+package suites
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Coalescing and splitting: a stream keeps no write boundaries, and a
+// built-in MUST cut them as declared for its OS: kernel buffers coalesce
+// small writes and split large ones. The spec records how Reads cut them:
+// 20 Writes of 100 bytes are read, once they have arrived, with a 64 KiB
+// buffer; one 1 MiB Write is read alongside with a 1 MiB buffer. Outcome:
+// "small writes <coalesced|one read each|split>, large write
+// <whole|split>".
+var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
+	const small, writes, large = 100, 20, 1 << 20
+	done := make(chan error, 1)
+	go func() {
+		for range writes {
+			if _, err := c.A.Write(make([]byte, small)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	// A kernel stream takes all 20 Writes into its buffer, and the reader
+	// waits until they are all there. Other transports may need a reader
+	// (net.Pipe): B reads alongside once A has not finished within a moment.
+	synchronous := false
+	if _, err := harness.Unread(c.B); err == nil {
+		Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's small Writes")
+		Expect(arrived(c.B, small*writes, OpBound)).To(BeTrue(), "the small Writes did not all arrive at B")
+	} else {
+		select {
+		case err := <-done:
+			Expect(err).NotTo(HaveOccurred(), "A's small Writes")
+		case <-time.After(50 * time.Millisecond):
+			synchronous = true
+		}
+	}
+	smallReads := readSizes(c.B, small*writes, 64<<10)
+	if synchronous {
+		Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's small Writes")
+	}
+
+	go func() { _, err := c.A.Write(make([]byte, large)); done <- err }()
+	largeReads := readSizes(c.B, large, large)
+	Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's 1 MiB Write")
+
+	smallVerdict := "coalesced"
+	switch {
+	case len(smallReads) == writes && slices.Max(smallReads) == small:
+		smallVerdict = "one read each"
+	case len(smallReads) > writes:
+		smallVerdict = "split"
+	}
+	largeVerdict := "whole"
+	if len(largeReads) > 1 {
+		largeVerdict = "split"
+	}
+	c.Outcome(fmt.Sprintf("small writes %s, large write %s", smallVerdict, largeVerdict),
+		fmt.Sprintf("%d×%d B in %s; 1 MiB in %s (largest %d B)", writes, small, reads(len(smallReads)), reads(len(largeReads)), slices.Max(largeReads)),
+		map[string]any{"small_read_sizes": histogram(smallReads), "large_read_sizes": histogram(largeReads)})
+})
+
+// readSizes reads total bytes from c with a buffer of size bytes and
+// returns the size of every Read.
+func readSizes(c net.Conn, total, size int) []int {
+	GinkgoHelper()
+	var sizes []int
+	buf := make([]byte, size)
+	Expect(within(OpBound, fmt.Sprintf("reading %d bytes", total), func() error {
+		for got := 0; got < total; {
+			n, err := c.Read(buf[:min(size, total-got)])
+			if n > 0 {
+				sizes = append(sizes, n)
+				got += n
+			}
+			if err != nil {
+				return fmt.Errorf("after %d of %d bytes: %w", got, total, err)
+			}
+		}
+		return nil
+	})).To(Succeed())
+	return sizes
+}
+
+func reads(n int) string {
+	if n == 1 {
+		return "1 read"
+	}
+	return strconv.Itoa(n) + " reads"
+}
+
+// histogram counts reads by size, keyed by the size in decimal for JSON.
+func histogram(sizes []int) map[string]int {
+	h := map[string]int{}
+	for _, s := range sizes {
+		h[strconv.Itoa(s)]++
+	}
+	return h
+}

@@ -1,0 +1,125 @@
+package suites
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega/gmeasure"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// StallThreshold separates a round trip held up by a delayed ACK from one
+// that was not: half of the shortest delayed-ACK timeout, Linux's 40 ms
+// (include/net/tcp.h TCP_DELACK_MIN); macOS waits 100 ms or more.
+const StallThreshold = 20 * time.Millisecond
+
+// Nagle and delayed ACK: two small Writes and then a Read of the reply
+// (write-write-read) MUST NOT stall with Go's default (TCP_NODELAY) or on
+// non-TCP streams; with SetNoDelay(false) TCP holds the second Write until
+// the first is acknowledged, and the peer delays that ACK. Outcome:
+// "<setting>: stall|no stall" per setting, judged by the median round trip
+// of pairs×rounds samples against StallThreshold; the medians are recorded.
+var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext, c *Case) {
+	const pairs, rounds = 6, 3 // 18 samples a setting; the pairs run at once
+	settings := []string{"default"}
+	if _, ok := harness.FindNoDelay(c.A); ok {
+		settings = append(settings, "nagle")
+	}
+	exp := gmeasure.NewExperiment("write-write-read round trip on " + c.Transport)
+	var progress atomic.Int64
+	ops := map[string]func() error{}
+	for i := range pairs {
+		p := c.Pair
+		if i > 0 {
+			var err error
+			p, err = harness.Open(ctx, c.Tr)
+			if err != nil {
+				Fail(fmt.Sprintf("opening pair %d of %d: %v", i+1, pairs, err))
+			}
+			DeferCleanup(p.Close)
+		}
+		ops[fmt.Sprintf("pair %d B replies", i)] = func() error { return replier(p.B, &progress) }
+		ops[fmt.Sprintf("pair %d A asks", i)] = func() error {
+			for _, s := range settings {
+				if s == "nagle" {
+					nd, _ := harness.FindNoDelay(p.A)
+					if err := nd.SetNoDelay(false); err != nil {
+						return fmt.Errorf("SetNoDelay(false): %w", err)
+					}
+				}
+				// The first round of a fresh connection or setting is not
+				// measured: Linux acknowledges at once early in a connection.
+				for r := range rounds + 1 {
+					d, err := writeWriteRead(p.A, &progress)
+					if err != nil {
+						return fmt.Errorf("%s round %d: %w", s, r, err)
+					}
+					if r > 0 {
+						exp.RecordDuration(s, d)
+					}
+				}
+			}
+			return p.A.Close() // ends the replier
+		}
+	}
+	watch(&progress, ops)
+	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
+
+	var outcome, summary []string
+	values := map[string]any{"samples_per_setting": pairs * rounds}
+	for _, s := range settings {
+		stats := exp.GetStats(s)
+		median := stats.DurationFor(gmeasure.StatMedian)
+		verdict := "no stall"
+		if median >= StallThreshold {
+			verdict = "stall"
+		}
+		outcome = append(outcome, s+": "+verdict)
+		summary = append(summary, fmt.Sprintf("%s %s", s, ms(median)))
+		values[s+"_median_ms"] = float64(median.Microseconds()) / 1000
+		values[s+"_max_ms"] = float64(stats.DurationFor(gmeasure.StatMax).Microseconds()) / 1000
+	}
+	c.Outcome(join(outcome), join(summary), values)
+})
+
+// writeWriteRead sends a request as two 10-byte Writes and waits for the
+// 10-byte reply, returning the round trip.
+func writeWriteRead(a net.Conn, progress *atomic.Int64) (time.Duration, error) {
+	start := time.Now()
+	for range 2 {
+		if _, err := a.Write([]byte("half-a-req")); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := io.ReadFull(a, make([]byte, 10)); err != nil {
+		return 0, err
+	}
+	progress.Add(30)
+	return time.Since(start), nil
+}
+
+// replier answers each 20-byte request with 10 bytes until its peer closes.
+func replier(b net.Conn, progress *atomic.Int64) error {
+	req := make([]byte, 20)
+	for {
+		if _, err := io.ReadFull(b, req); err != nil {
+			return nil // the asker closed: done
+		}
+		if _, err := b.Write(req[:10]); err != nil {
+			return err
+		}
+		progress.Add(1)
+	}
+}
+
+func ms(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+}
