@@ -2,14 +2,14 @@ package harness
 
 // Transport groups for the table.
 var (
-	tcps     = []string{"tcp4", "tcp6"}
-	tcpTLS   = []string{"tcp4", "tcp6", "tls"}
+	tcps     = []string{"tcp4", "tcp6", "netns"} // netns is Linux TCP over a shaped veth path
+	tcpTLS   = []string{"tcp4", "tcp6", "netns", "tls"}
 	unixes   = []string{"unix", "unix-socketpair"}
 	osPipe   = []string{"os-pipe"}
 	netPipe  = []string{"net-pipe"}
 	tlsOnly  = []string{"tls"}
 	noTCP    = []string{"unix", "unix-socketpair", "os-pipe", "net-pipe"}
-	kernelNS = []string{"tcp4", "tcp6", "unix", "unix-socketpair", "os-pipe"}
+	kernelNS = []string{"tcp4", "tcp6", "netns", "unix", "unix-socketpair", "os-pipe"}
 )
 
 // Sources cited more than once. "measured" means this project's Linux

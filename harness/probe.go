@@ -110,3 +110,18 @@ func SetPipeSize(c net.Conn, size int) (int, error) {
 	}
 	return got, nil
 }
+
+// Unread returns the bytes waiting in the kernel to be read from c, or
+// ErrNoDescriptor when c has no readable descriptor. Specs use it to know
+// that data has arrived without reading it.
+func Unread(c net.Conn) (int, error) {
+	r, _ := RawConns(c)
+	if r == nil {
+		return 0, ErrNoDescriptor
+	}
+	q, err := probeRaw(r, r)
+	if q.RecvQueued < 0 {
+		return 0, errors.Join(errors.New("unread bytes unknown"), err)
+	}
+	return int(q.RecvQueued), nil
+}
