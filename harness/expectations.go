@@ -79,15 +79,15 @@ var expectations = []Expectation{
 	{Behaviour: "close-read", OS: "darwin", Transports: osPipe, Outcome: "peer write: EPIPE; read: os.ErrClosed", Source: srcXNUPipe, Inferred: true},
 
 	// coalescing-splitting
-	{Behaviour: "coalescing-splitting", OS: "linux", Transports: kernelNS, Outcome: "small writes coalesced, large write split",
+	{Behaviour: "coalescing-splitting", OS: "linux", Transports: kernelNS, Outcome: "small writes coalesced",
 		Source: "measured; net/ipv4/tcp.c tcp_recvmsg, net/unix/af_unix.c unix_stream_read_generic, fs/pipe.c pipe_read copy across queued writes"},
-	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: kernelNS, Outcome: "small writes coalesced, large write split",
+	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: kernelNS, Outcome: "small writes coalesced",
 		Source: "xnu bsd/kern/uipc_socket.c soreceive, sys_pipe.c pipe_read copy across queued writes", Inferred: true},
-	{Behaviour: "coalescing-splitting", OS: "linux", Transports: netPipe, Outcome: "small writes one read each, large write whole", Source: srcNetPipe},
-	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: netPipe, Outcome: "small writes one read each, large write whole", Source: srcNetPipe},
-	{Behaviour: "coalescing-splitting", OS: "linux", Transports: tlsOnly, Outcome: "small writes one read each, large write split",
+	{Behaviour: "coalescing-splitting", OS: "linux", Transports: netPipe, Outcome: "small writes one read each", Source: srcNetPipe},
+	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: netPipe, Outcome: "small writes one read each", Source: srcNetPipe},
+	{Behaviour: "coalescing-splitting", OS: "linux", Transports: tlsOnly, Outcome: "small writes one read each",
 		Source: "measured; crypto/tls Conn.Read returns at most one record, of at most 16 KiB (RFC 8446 5.1)"},
-	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: tlsOnly, Outcome: "small writes one read each, large write split",
+	{Behaviour: "coalescing-splitting", OS: "darwin", Transports: tlsOnly, Outcome: "small writes one read each",
 		Source: "crypto/tls Conn.Read returns at most one record, of at most 16 KiB (RFC 8446 5.1)"},
 
 	// closed-peer-errors

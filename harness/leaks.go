@@ -65,7 +65,9 @@ func (r Resources) LeakedSince(before Resources) []string {
 
 // openFDs maps each open descriptor to what it refers to where the OS says
 // (Linux: /proc/self/fd links such as socket:[4711]; macOS has no links).
-// The runtime's own poller and the listing's descriptor are left out.
+// Left out: the runtime's own poller and splice pipes, the listing's own
+// descriptor, and stdin, stdout, stderr and whatever they point to (a test
+// runner such as Ginkgo under -p swaps the pipe behind them at will).
 func openFDs() map[int]string {
 	dir := "/dev/fd"
 	if runtime.GOOS == "linux" {
@@ -86,9 +88,19 @@ func openFDs() map[int]string {
 			continue // the listing's own descriptor, closed by now
 		}
 		if strings.HasPrefix(what, "anon_inode:") || runtimeOwned(fd, what) {
-			continue // the runtime's epoll, eventfd, pidfds and splice pipes
+			continue
 		}
 		fds[fd] = what
+	}
+	for fd := range 3 {
+		if what, ok := fds[fd]; ok {
+			delete(fds, fd)
+			for other, w := range fds {
+				if what != "" && w == what {
+					delete(fds, other)
+				}
+			}
+		}
 	}
 	return fds
 }

@@ -18,8 +18,10 @@ import (
 // small writes and split large ones. The spec records how Reads cut them:
 // 20 Writes of 100 bytes are read, once they have arrived, with a 64 KiB
 // buffer; one 1 MiB Write is read alongside with a 1 MiB buffer. Outcome:
-// "small writes <coalesced|one read each|split>, large write
-// <whole|split>".
+// "small writes <coalesced|one read each|split>". How the large Write is
+// cut is recorded, not asserted: it races the reader (a Unix stream Read
+// keeps copying while the woken writer appends, so it may return all
+// 1 MiB at once, measured here).
 var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	const small, writes, large = 100, 20, 1 << 20
 	done := make(chan error, 1)
@@ -63,11 +65,7 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	case len(smallReads) > writes:
 		smallVerdict = "split"
 	}
-	largeVerdict := "whole"
-	if len(largeReads) > 1 {
-		largeVerdict = "split"
-	}
-	c.Outcome(fmt.Sprintf("small writes %s, large write %s", smallVerdict, largeVerdict),
+	c.Outcome("small writes "+smallVerdict,
 		fmt.Sprintf("%d×%d B in %s; 1 MiB in %s (largest %d B)", writes, small, reads(len(smallReads)), reads(len(largeReads)), slices.Max(largeReads)),
 		map[string]any{"small_read_sizes": histogram(smallReads), "large_read_sizes": histogram(largeReads)})
 })
