@@ -106,7 +106,7 @@ func TestNeedsCommand(t *testing.T) {
 // socat with its defaults keeps the reverse direction of a half-closed
 // connection only while it is active: after 0.5 s idle (-t) it closes both
 // connections, so the closer reads EOF although its peer never closed.
-// Measured here, not asserted as a time: docs/readme-relay.md quotes it.
+// Measured here, not asserted as a time: docs/relays.md quotes it.
 func TestSocatHalfCloseIdle(t *testing.T) {
 	p, err := harness.Open(t.Context(), Socat())
 	if reason, ok := harness.IsUnavailable(err); ok {

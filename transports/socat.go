@@ -12,7 +12,7 @@ import (
 // connection, socat's defaults otherwise. Those are 8 KiB blocks and -t 0.5:
 // after one side's EOF socat shuts down writing to the other side and keeps
 // the reverse direction open until it has been idle for 0.5 s, then closes
-// both connections (measured: docs/readme-relay.md).
+// both connections (measured: docs/relays.md).
 const SocatTemplate = "socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}"
 
 // Socat is socat(1) relaying between two tcp4 loopback sockets, as a
