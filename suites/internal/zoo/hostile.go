@@ -1,0 +1,72 @@
+package zoo
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// never is never closed: a hostile call that waits on it ignores
+// deadlines, contexts and Close. Its goroutine stays blocked until the
+// process exits, which it does not delay.
+var never = make(chan struct{})
+
+// Hostiles lists transports that fail to open or whose endpoints hang.
+func Hostiles() []Entry {
+	factory := func(name, what, want string, pair harness.PairFunc) Entry {
+		return Entry{Transport: harness.New("zoo-"+name, harness.Traits{Kind: harness.KindCustom}, pair), Kind: Hostile, What: what, Want: want}
+	}
+	hanger := func(name, what string, h hangs) Entry {
+		tr := queueTransport("zoo-"+name, quirks{stopCloses: true}, conn(func(c Conn) hanging { return hanging{c, h} }))
+		return Entry{Transport: tr, Kind: Hostile, What: what, Want: "hung"}
+	}
+	return []Entry{
+		factory("factory-error", "Pair returns an error", "Pair failed: dial zoo: connection refused",
+			func(context.Context) (net.Conn, net.Conn, func(), error) {
+				return nil, nil, nil, errors.New("dial zoo: connection refused")
+			}),
+		factory("factory-nil", "Pair returns a nil conn and no error", "Pair returned a nil conn",
+			func(context.Context) (net.Conn, net.Conn, func(), error) {
+				a, b := newQueuePair(quirks{})
+				return a, nil, func() { b.Close() }, nil
+			}),
+		factory("factory-panics", "Pair panics", "Pair panicked: zoo: factory bug",
+			func(context.Context) (net.Conn, net.Conn, func(), error) { panic("zoo: factory bug") }),
+		factory("factory-hangs", "Pair never returns, ignoring its context", "Pair did not return",
+			func(context.Context) (net.Conn, net.Conn, func(), error) { <-never; return nil, nil, nil, nil }),
+		hanger("read-hangs", "Read never returns, ignoring deadlines and Close", hangs{read: true}),
+		hanger("write-hangs", "Write never returns, ignoring deadlines and Close", hangs{write: true}),
+		hanger("close-hangs", "Close never returns", hangs{close: true}),
+	}
+}
+
+type hangs struct{ read, write, close bool }
+
+// hanging is an endpoint whose chosen calls never return.
+type hanging struct {
+	Conn
+	h hangs
+}
+
+func (c hanging) Read(p []byte) (int, error) {
+	if c.h.read {
+		<-never
+	}
+	return c.Conn.Read(p)
+}
+
+func (c hanging) Write(p []byte) (int, error) {
+	if c.h.write {
+		<-never
+	}
+	return c.Conn.Write(p)
+}
+
+func (c hanging) Close() error {
+	if c.h.close {
+		<-never
+	}
+	return c.Conn.Close()
+}
