@@ -76,7 +76,7 @@ var _ = behaviour(harness.Backpressure, 15*time.Second, func(ctx SpecContext, c 
 	// The writer goes on to BackpressureBound+1 bytes once the reader reads.
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"B drains": func() error { return harness.ReceivePattern(c.B, 7, harness.BackpressureBound+1, &progress) },
+		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, harness.BackpressureBound+1, &progress) },
 		"A resumes": func() error { return <-done },
 	})
 	Expect(accepted.Load()).To(BeNumerically(">", blockedAt), "the writer did not resume")
