@@ -66,7 +66,7 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 		var r result
 		defer func() {
 			if v := recover(); v != nil {
-				r = result{err: fmt.Errorf("transport %s: Pair panicked: %v", name, v)}
+				r = result{err: &PanicError{Op: "Pair", Value: v}}
 			}
 			done <- r
 		}()
@@ -85,6 +85,9 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 			return nil, r.err
 		}
 		closeQuietly(r.a, r.b, r.stop)
+		if IsPanic(r.err) {
+			return nil, fmt.Errorf("transport %s: %w", name, r.err)
+		}
 		return nil, fmt.Errorf("transport %s: Pair failed: %w", name, r.err)
 	}
 	if r.a == nil || r.b == nil {

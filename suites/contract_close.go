@@ -77,7 +77,9 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 	case <-time.After(settleBound):
 	}
 	got := make([]byte, len(last))
-	Expect(readFull(c.B, got, OpBound, "B reads the last message")).To(Succeed(), "B reading the %d bytes A wrote just before Close", len(last))
+	if err := readFull(c.B, got, OpBound, "B reads the last message"); err != nil {
+		Fail(fmt.Sprintf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err))
+	}
 	Expect(string(got)).To(Equal(string(last)))
 	var n int
 	err := within(OpBound, "B.Read after the last byte", func() error { var err error; n, err = c.B.Read(make([]byte, 16)); return err })

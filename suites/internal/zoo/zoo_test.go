@@ -125,7 +125,10 @@ func runGroup(ctx context.Context, exe, dir, name string) ([]types.SpecReport, e
 	cmd.Env = append(os.Environ(), groupEnv+"="+name)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.WaitDelay = 5 * time.Second
-	runErr := cmd.Run() // failing specs are the point: only a missing report is an error
+	runErr := cmd.Run() // failing specs are the point: only a missing report or a hang is an error
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("zoo group %s did not exit within %v: %v", name, zooTimeout, runErr)
+	}
 	data, err := os.ReadFile(report)
 	if err != nil {
 		log, _ := os.ReadFile(logPath)
@@ -236,19 +239,20 @@ func row(cells ...string) string { return strings.Join(cells, "\t") }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
-// firstLine returns the first line of a failure message that says what
-// happened, skipping Gomega's framing ("Timed out after 2s.") and dumps.
+// firstLine returns what a failure message says happened: its first two
+// lines that are not Gomega's framing ("Timed out after 2s.") or a dump.
 func firstLine(msg string) string {
-	lines := strings.Split(strings.TrimSpace(msg), "\n")
-	for _, l := range lines {
+	var said []string
+	for _, l := range strings.Split(msg, "\n") {
 		l = strings.TrimSpace(l)
-		if l != "" && !strings.ContainsAny(l[:1], "<{}") && !slices.ContainsFunc(gomegaFraming, func(p string) bool { return strings.HasPrefix(l, p) }) {
-			return l
+		if l != "" && len(said) < 2 && !strings.ContainsAny(l[:1], "<{}") &&
+			!slices.ContainsFunc(gomegaFraming, func(p string) bool { return strings.HasPrefix(l, p) }) {
+			said = append(said, l)
 		}
 	}
-	return lines[0]
+	return strings.Join(said, ": ")
 }
 
-var gomegaFraming = []string{"Expected success, but got an error:", "Timed out after", "Told to stop trying after", "The function passed to"}
+var gomegaFraming = []string{"Expected", "Timed out after", "Told to stop trying after", "The function passed to", "When passed a matcher", "msg:", "Unexpected error:", "Got:", "to "}
 
 func tail(s string, n int) string { return s[max(0, len(s)-n):] }
