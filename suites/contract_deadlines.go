@@ -19,7 +19,7 @@ import (
 // deadline already in the past MUST fail at once without consuming data;
 // after the timeout the stream MUST be intact.
 var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
-	Expect(c.B.SetReadDeadline(time.Now().Add(50 * time.Millisecond))).To(Succeed())
+	setDeadline("B.SetReadDeadline", c.B.SetReadDeadline, time.Now().Add(50*time.Millisecond))
 	err := within(OpBound, "B.Read with a 50 ms deadline (ignored deadline?)", func() error {
 		_, err := c.B.Read(make([]byte, 16))
 		return err
@@ -28,11 +28,11 @@ var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
 
 	done := make(chan error, 1)
 	go func() { _, err := c.A.Write([]byte("intact")); done <- err }() // a synchronous transport needs a reader
-	Expect(c.B.SetReadDeadline(time.Now().Add(-time.Second))).To(Succeed())
+	setDeadline("B.SetReadDeadline in the past", c.B.SetReadDeadline, time.Now().Add(-time.Second))
 	err = within(OpBound, "B.Read with a past deadline", func() error { _, err := c.B.Read(make([]byte, 16)); return err })
 	expectTimeout(err, "Read with a deadline in the past")
 
-	Expect(c.B.SetReadDeadline(time.Time{})).To(Succeed())
+	setDeadline("B.SetReadDeadline(zero)", c.B.SetReadDeadline, time.Time{})
 	got := make([]byte, 6)
 	Expect(readFull(c.B, got, OpBound, "B.Read after the deadline is cleared")).To(Succeed())
 	Expect(string(got)).To(Equal("intact"), "data lost or changed around a read timeout")
@@ -44,7 +44,7 @@ var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
 // its n MUST count the bytes it accepted: the peer then receives exactly
 // what the Writes reported, and nothing more once the writer closes.
 var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, c *Case) {
-	Expect(c.A.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))).To(Succeed())
+	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(200*time.Millisecond))
 	var accepted atomic.Int64
 	err := within(3*time.Second, "A.Write with a 200 ms deadline and the reader stopped (ignored deadline?)", func() error {
 		return harness.SendPattern(c.A, 12, harness.BackpressureBound+1, &accepted, 1<<20)

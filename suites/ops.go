@@ -40,6 +40,13 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 	}
 }
 
+// setDeadline calls a deadline setter within OpBound and fails the spec
+// if it returns an error: even a setter may hang on a hostile transport.
+func setDeadline(what string, set func(time.Time) error, t time.Time) {
+	GinkgoHelper()
+	Expect(within(OpBound, what, func() error { return set(t) })).To(Succeed(), what)
+}
+
 // readFull reads exactly len(p) bytes from c within d.
 func readFull(c net.Conn, p []byte, d time.Duration, what string) error {
 	GinkgoHelper()

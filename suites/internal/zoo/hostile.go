@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"time"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -39,10 +40,11 @@ func Hostiles() []Entry {
 		hanger("read-hangs", "Read never returns, ignoring deadlines and Close", hangs{read: true}),
 		hanger("write-hangs", "Write never returns, ignoring deadlines and Close", hangs{write: true}),
 		hanger("close-hangs", "Close never returns", hangs{close: true}),
+		hanger("deadline-setters-hang", "SetDeadline, SetReadDeadline and SetWriteDeadline never return", hangs{deadlines: true}),
 	}
 }
 
-type hangs struct{ read, write, close bool }
+type hangs struct{ read, write, close, deadlines bool }
 
 // hanging is an endpoint whose chosen calls never return.
 type hanging struct {
@@ -69,4 +71,15 @@ func (c hanging) Close() error {
 		<-never
 	}
 	return c.Conn.Close()
+}
+
+func (c hanging) SetDeadline(t time.Time) error      { return c.setter(c.Conn.SetDeadline, t) }
+func (c hanging) SetReadDeadline(t time.Time) error  { return c.setter(c.Conn.SetReadDeadline, t) }
+func (c hanging) SetWriteDeadline(t time.Time) error { return c.setter(c.Conn.SetWriteDeadline, t) }
+
+func (c hanging) setter(set func(time.Time) error, t time.Time) error {
+	if c.h.deadlines {
+		<-never
+	}
+	return set(t)
 }
