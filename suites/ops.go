@@ -18,7 +18,7 @@ const OpBound = 2 * time.Second
 // settleBound is how long a spec gives a buffered transport to finish a
 // small Write (and Close) on its own before the peer starts reading; a
 // synchronous transport takes the other path, still correct.
-const settleBound = 200 * time.Millisecond
+const settleBound = 500 * time.Millisecond
 
 // within runs op on the transport, failing the spec if it hangs past d or
 // panics, and returns op's own error.

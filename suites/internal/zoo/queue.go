@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -186,13 +187,13 @@ func (e *end) Close() error {
 		e.out.mu.Lock()
 		e.out.eof = true
 		if e.q.dropOnClose {
-			e.out.ring.n = 0
+			e.out.ring.reset()
 		}
 		e.out.notify()
 		e.out.mu.Unlock()
 		e.in.mu.Lock()
 		e.in.gone = true
-		e.in.ring.n = 0
+		e.in.ring.reset()
 		e.in.notify()
 		e.in.mu.Unlock()
 	})
@@ -229,19 +230,24 @@ type addr struct{}
 func (addr) Network() string { return "zoo" }
 func (addr) String() string  { return "zoo" }
 
-// ring is a byte queue in a fixed buffer, or a growing one.
+// ring is a byte queue in a fixed buffer or, when grow is set, in a list
+// of chunks that never needs a big copy (so an unbounded writer never
+// stalls long enough to look blocked).
 type ring struct {
-	buf  []byte
-	r, n int
-	grow bool
+	buf    []byte
+	r, n   int
+	grow   bool
+	chunks [][]byte
 }
 
 // write copies as much of p as fits and returns how much that was.
 func (q *ring) write(p []byte) int {
-	if q.grow && len(p) > len(q.buf)-q.n {
-		bigger := make([]byte, max(2*len(q.buf), q.n+len(p)))
-		q.n = q.read(bigger)
-		q.buf, q.r = bigger, 0
+	if q.grow {
+		if len(p) > 0 {
+			q.chunks = append(q.chunks, slices.Clone(p))
+			q.n += len(p)
+		}
+		return len(p)
 	}
 	m := min(len(p), len(q.buf)-q.n)
 	w := (q.r + q.n) % len(q.buf)
@@ -253,6 +259,18 @@ func (q *ring) write(p []byte) int {
 
 // read moves up to len(p) bytes into p.
 func (q *ring) read(p []byte) int {
+	if q.grow {
+		m := 0
+		for m < len(p) && len(q.chunks) > 0 {
+			c := copy(p[m:], q.chunks[0])
+			if q.chunks[0] = q.chunks[0][c:]; len(q.chunks[0]) == 0 {
+				q.chunks = q.chunks[1:]
+			}
+			m += c
+		}
+		q.n -= m
+		return m
+	}
 	m := min(len(p), q.n)
 	c := copy(p[:m], q.buf[q.r:])
 	copy(p[c:m], q.buf)
@@ -260,6 +278,9 @@ func (q *ring) read(p []byte) int {
 	q.n -= m
 	return m
 }
+
+// reset drops everything queued.
+func (q *ring) reset() { q.n, q.chunks = 0, nil }
 
 // deadline is a point in time whose channel is closed once it has passed,
 // the design of net.Pipe's pipeDeadline (src/net/pipe.go).
