@@ -20,7 +20,7 @@ func Hostiles() []Entry {
 		return Entry{Transport: harness.New("zoo-"+name, harness.Traits{Kind: harness.KindCustom}, pair), Kind: Hostile, What: what, Want: want}
 	}
 	hanger := func(name, what string, h hangs) Entry {
-		tr := queueTransport("zoo-"+name, quirks{stopCloses: true}, conn(func(c Conn) hanging { return hanging{c, h} }))
+		tr := queueTransport("zoo-"+name, quirks{stopCloses: true}, func(c Conn) Conn { return hanging{c, h} })
 		return Entry{Transport: tr, Kind: Hostile, What: what, Want: "hung"}
 	}
 	return []Entry{

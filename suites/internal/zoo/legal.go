@@ -15,12 +15,12 @@ func Unusuals() []Entry {
 	legal := func(tr harness.Transport, what string) Entry { return Entry{Transport: tr, Kind: Legal, What: what} }
 	return []Entry{
 		legal(Queue(), "bounded in-process queue, 64 KiB each way"),
-		legal(queueTransport("zoo-one-byte-reads", quirks{}, conn(func(c Conn) *oneByteReads {
+		legal(queueTransport("zoo-one-byte-reads", quirks{}, func(c Conn) Conn {
 			return &oneByteReads{Conn: c, r: bufio.NewReaderSize(c, QueueSize)}
-		})), "every Read returns at most 1 byte"),
-		legal(queueTransport("zoo-framed", quirks{}, conn(func(c Conn) *framed { return &framed{Conn: c} })),
+		}), "every Read returns at most 1 byte"),
+		legal(queueTransport("zoo-framed", quirks{}, func(c Conn) Conn { return &framed{Conn: c} }),
 			"each Write is a length-prefixed frame; a short Read keeps the rest"),
-		legal(queueTransport("zoo-chunked-writes", quirks{}, conn(func(c Conn) chunked { return chunked{Conn: c, mu: new(sync.Mutex)} })),
+		legal(queueTransport("zoo-chunked-writes", quirks{}, func(c Conn) Conn { return chunked{Conn: c, mu: new(sync.Mutex)} }),
 			"each Write goes out in 4 KiB pieces, under a lock"),
 		legal(transports.NetPipe(), "net.Pipe: synchronous, no buffer, no half-close"),
 		legal(transports.TLS(), "crypto/tls over TCP: records, a user-space layer"),

@@ -34,9 +34,6 @@ func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Co
 	return Entry{Transport: queueTransport("zoo-"+name, q, wrap), Kind: Broken, What: fault, Target: target.ID}
 }
 
-// conn adapts a wrapper type to the shape queueTransport wants.
-func conn[W Conn](f func(Conn) W) func(Conn) Conn { return func(c Conn) Conn { return f(c) } }
-
 // Faults lists the transports with one fault each.
 func Faults() []Entry {
 	return []Entry{
@@ -45,40 +42,40 @@ func Faults() []Entry {
 		broken("corrupted", "flips a bit of one byte", harness.Integrity, quirks{}, corruptByte),
 		broken("reordered", "sends the two halves of one Write in reverse order", harness.Integrity, quirks{}, reorderWrite),
 		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", harness.NoBoundaries, quirks{},
-			conn(func(c Conn) sizeLimit { return sizeLimit{c} })),
+			func(c Conn) Conn { return sizeLimit{c} }),
 		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", harness.ReadAvailable, quirks{},
-			conn(func(c Conn) *framed { return &framed{Conn: c, dropRest: true} })),
+			func(c Conn) Conn { return &framed{Conn: c, dropRest: true} }),
 		broken("filling-reads", "Read waits to fill the whole buffer", harness.ReadAvailable, quirks{},
-			conn(func(c Conn) fillingReads { return fillingReads{c} })),
+			func(c Conn) Conn { return fillingReads{c} }),
 		broken("short-writes", "Write takes half the bytes and reports no error", harness.WriterRule, quirks{},
-			conn(func(c Conn) shortWrites { return shortWrites{c} })),
+			func(c Conn) Conn { return shortWrites{c} }),
 		broken("empty-write-eof", "framing reads a zero-length Write as EOF", harness.ZeroWrite, quirks{},
-			conn(func(c Conn) *framed { return &framed{Conn: c, emptyIsEOF: true} })),
+			func(c Conn) Conn { return &framed{Conn: c, emptyIsEOF: true} }),
 		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", harness.ConcurrentWrites, quirks{},
-			conn(func(c Conn) chunked { return chunked{Conn: c} })),
+			func(c Conn) Conn { return chunked{Conn: c} }),
 		broken("unbounded", "buffers without bound: Write never blocks", harness.Backpressure, quirks{unbounded: true}, nil),
 		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", harness.Backpressure, quirks{lostWakeup: true}, nil),
 		broken("closewrite-closes", "CloseWrite closes both directions", harness.HalfClose, quirks{},
-			conn(func(c Conn) closeWriteCloses { return closeWriteCloses{c} })),
+			func(c Conn) Conn { return closeWriteCloses{c} }),
 		broken("closewrite-silent", "CloseWrite sends no EOF", harness.HalfClose, quirks{},
-			conn(func(c Conn) closeWriteSilent { return closeWriteSilent{c} })),
+			func(c Conn) Conn { return closeWriteSilent{c} }),
 		broken("drop-on-close", "Close drops the bytes the peer has not read yet", harness.GracefulClose, quirks{dropOnClose: true}, nil),
 		broken("eof-first", "Read reports EOF while bytes are still queued", harness.GracefulClose, quirks{eofFirst: true}, nil),
 		broken("sticky-close", "Close does not unblock a pending Read or Write", harness.CloseUnblocks, quirks{stopCloses: true},
-			conn(func(c Conn) *stickyClose { return &stickyClose{Conn: c} })),
+			func(c Conn) Conn { return &stickyClose{Conn: c} }),
 		broken("zombie-writes", "Writes after Close succeed", harness.CloseUnblocks, quirks{},
-			conn(func(c Conn) *zombieWrites { return &zombieWrites{Conn: c} })),
+			func(c Conn) Conn { return &zombieWrites{Conn: c} }),
 		broken("ignores-read-deadline", "accepts a read deadline and ignores it", harness.ReadDeadlines, quirks{},
-			conn(func(c Conn) ignoresReadDeadline { return ignoresReadDeadline{c} })),
+			func(c Conn) Conn { return ignoresReadDeadline{c} }),
 		broken("plain-timeouts", "timeouts are plain errors, not net.Error", harness.ReadDeadlines, quirks{},
-			conn(func(c Conn) plainTimeouts { return plainTimeouts{c} })),
+			func(c Conn) Conn { return plainTimeouts{c} }),
 		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", harness.ReadDeadlines, quirks{},
-			conn(func(c Conn) *abandonedReads { return &abandonedReads{Conn: c} })),
+			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
 		broken("ignores-write-deadline", "accepts a write deadline and ignores it", harness.WriteDeadlines, quirks{},
-			conn(func(c Conn) ignoresWriteDeadline { return ignoresWriteDeadline{c} })),
+			func(c Conn) Conn { return ignoresWriteDeadline{c} }),
 		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", harness.WriteDeadlines, quirks{},
-			conn(func(c Conn) hidesAccepted { return hidesAccepted{c} })),
+			func(c Conn) Conn { return hidesAccepted{c} }),
 		broken("void-writes", "Writes to a peer that has closed succeed", harness.PeerGone, quirks{},
-			conn(func(c Conn) voidWrites { return voidWrites{c} })),
+			func(c Conn) Conn { return voidWrites{c} }),
 	}
 }
