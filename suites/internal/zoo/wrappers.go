@@ -145,9 +145,12 @@ func (c hidesAccepted) Write(p []byte) (int, error) {
 }
 
 // abandonedReads emulates read deadlines by giving up on a Read that is
-// still running: the bytes that Read later gets are lost.
+// still running. Reads take turns on the endpoint (rmu), so the abandoned
+// Read is first to get the next bytes, and they are lost.
 type abandonedReads struct {
 	Conn
+	rmu sync.Mutex // held by the Read in progress, abandoned or not
+
 	mu sync.Mutex
 	rd time.Time
 }
@@ -168,10 +171,7 @@ func (c *abandonedReads) Read(p []byte) (int, error) {
 	c.mu.Lock()
 	rd := c.rd
 	c.mu.Unlock()
-	if rd.IsZero() {
-		return c.Conn.Read(p)
-	}
-	if time.Until(rd) <= 0 {
+	if !rd.IsZero() && time.Until(rd) <= 0 {
 		return 0, os.ErrDeadlineExceeded
 	}
 	type result struct {
@@ -180,13 +180,22 @@ func (c *abandonedReads) Read(p []byte) (int, error) {
 	}
 	done := make(chan result, 1)
 	buf := make([]byte, len(p))
-	go func() { n, err := c.Conn.Read(buf); done <- result{n, err} }()
-	t := time.NewTimer(time.Until(rd))
-	defer t.Stop()
+	go func() {
+		c.rmu.Lock()
+		defer c.rmu.Unlock()
+		n, err := c.Conn.Read(buf)
+		done <- result{n, err}
+	}()
+	var expired <-chan time.Time
+	if !rd.IsZero() {
+		t := time.NewTimer(time.Until(rd))
+		defer t.Stop()
+		expired = t.C
+	}
 	select {
 	case r := <-done:
 		return copy(p, buf[:r.n]), r.err
-	case <-t.C:
+	case <-expired:
 		return 0, os.ErrDeadlineExceeded
 	}
 }
