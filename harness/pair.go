@@ -66,7 +66,7 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 		var r result
 		defer func() {
 			if v := recover(); v != nil {
-				r = result{err: fmt.Errorf("transport %s: Pair panicked: %v", name, v)}
+				r = result{err: &PanicError{Op: "Pair", Value: v}}
 			}
 			done <- r
 		}()
@@ -85,6 +85,9 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 			return nil, r.err
 		}
 		closeQuietly(r.a, r.b, r.stop)
+		if IsPanic(r.err) {
+			return nil, fmt.Errorf("transport %s: %w", name, r.err)
+		}
 		return nil, fmt.Errorf("transport %s: Pair failed: %w", name, r.err)
 	}
 	if r.a == nil || r.b == nil {
@@ -97,30 +100,30 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	return &Pair{Transport: name, Kind: traits.Kind, A: r.a, B: r.b, abilities: abilities, stop: r.stop}, nil
 }
 
-// Close closes both endpoints and calls stop, each bounded by CloseTimeout.
+// Close closes both endpoints at once, then calls stop, each bounded by
+// CloseTimeout, so a transport whose Close hangs costs one bound, not two.
 // It reports a Close or stop that hung or panicked; close errors of
 // already-closed endpoints are not failures.
 func (p *Pair) Close() error {
 	p.closeOnce.Do(func() {
-		var errs []error
-		for _, c := range []struct {
-			what string
-			f    func() error
-		}{
-			{"A.Close", p.A.Close},
-			{"B.Close", p.B.Close},
-			{"stop", func() error {
-				if p.stop != nil {
-					p.stop()
-				}
-				return nil
-			}},
-		} {
-			if err := Within(CloseTimeout, c.what, c.f); IsHung(err) || IsPanic(err) {
-				errs = append(errs, fmt.Errorf("transport %s: %w", p.Transport, err))
+		bounded := func(what string, f func() error) error {
+			if err := Within(CloseTimeout, what, f); IsHung(err) || IsPanic(err) {
+				return fmt.Errorf("transport %s: %w", p.Transport, err)
 			}
+			return nil
 		}
-		p.closeErr = errors.Join(errs...)
+		var errA error
+		var wg sync.WaitGroup
+		wg.Go(func() { errA = bounded("A.Close", p.A.Close) })
+		errB := bounded("B.Close", p.B.Close)
+		wg.Wait()
+		errStop := bounded("stop", func() error {
+			if p.stop != nil {
+				p.stop()
+			}
+			return nil
+		})
+		p.closeErr = errors.Join(errA, errB, errStop)
 	})
 	return p.closeErr
 }

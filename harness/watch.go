@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -49,7 +50,7 @@ func Watch(progress *atomic.Int64, ops map[string]func() error) error {
 			if p := progress.Load(); p != last {
 				last, still = p, now
 			} else if now.Sub(still) >= Stall {
-				return &HungError{Op: fmt.Sprintf("%v (no progress after %d bytes)", keys(running), p), After: Stall}
+				return &HungError{Op: fmt.Sprintf("%s (no progress after %d bytes)", strings.Join(keys(running), ", "), p), After: Stall}
 			}
 		}
 	}

@@ -48,27 +48,43 @@ var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Ca
 })
 
 // Everything written before Close MUST reach a reading peer before its
-// io.EOF: Close does not discard what Write accepted.
+// io.EOF: Close does not discard what Write accepted. First a stream with
+// B reading; then a last message written and closed while B is idle, so a
+// transport that drops what the peer has not read yet, or reports EOF
+// before it, fails every time rather than when it loses a race.
 var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c *Case) {
 	const size = 4 << 20
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes and closes": func() error {
-			if err := harness.SendPattern(c.A, 10, size, &progress); err != nil {
-				return err
-			}
-			return c.A.Close()
-		},
-		"B reads to EOF": func() error {
-			if err := harness.ReceivePattern(c.B, 10, size, &progress); err != nil {
-				return err
-			}
-			if n, err := c.B.Read(make([]byte, 16)); n != 0 || err != io.EOF {
-				return fmt.Errorf("Read after the last byte = %d, %v; want 0, io.EOF", n, err)
-			}
-			return nil
-		},
+		"A writes": func() error { return harness.SendPattern(c.A, 10, size, &progress) },
+		"B reads":  func() error { return harness.ReceivePattern(c.B, 10, size, &progress) },
 	})
+
+	last := []byte("the last message before Close")
+	closed := make(chan error, 1)
+	go func() {
+		if _, err := c.A.Write(last); err != nil {
+			closed <- fmt.Errorf("A.Write: %w", err)
+			return
+		}
+		closed <- c.A.Close()
+	}()
+	// A buffered transport is done at once; a synchronous one (net.Pipe)
+	// waits for B to read, so B starts after the bound either way.
+	select {
+	case err := <-closed:
+		closed <- err
+	case <-time.After(settleBound):
+	}
+	got := make([]byte, len(last))
+	if err := readFull(c.B, got, OpBound, "B reads the last message"); err != nil {
+		Fail(fmt.Sprintf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err))
+	}
+	Expect(string(got)).To(Equal(string(last)))
+	var n int
+	err := within(OpBound, "B.Read after the last byte", func() error { var err error; n, err = c.B.Read(make([]byte, 16)); return err })
+	Expect(n == 0 && err == io.EOF).To(BeTrue(), "Read after the last byte = %d, %v; want 0, io.EOF", n, err)
+	Eventually(closed).WithTimeout(OpBound).Should(Receive(BeNil()), "A's last Write and Close")
 })
 
 // Close MUST unblock a pending Read and a Write blocked by backpressure on
@@ -81,8 +97,8 @@ var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c
 	Expect(readErr).NotTo(Receive(), "A.Read returned with nothing to read")
 
 	Expect(within(OpBound, "A.Close", c.A.Close)).To(Succeed())
-	Eventually(readErr).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A.Close did not unblock A's pending Read")
-	Eventually(writeDone).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A.Close did not unblock A's blocked Write")
+	Eventually(readErr).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A's pending Read hung: A.Close did not unblock it")
+	Eventually(writeDone).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A's blocked Write hung: A.Close did not unblock it")
 	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
 
 	for _, e := range []struct {

@@ -15,6 +15,11 @@ import (
 // OpBound bounds a single Read, Write or Close a spec expects to return.
 const OpBound = 2 * time.Second
 
+// settleBound is how long a spec gives a buffered transport to finish a
+// small Write (and Close) on its own before the peer starts reading; a
+// synchronous transport takes the other path, still correct.
+const settleBound = 500 * time.Millisecond
+
 // within runs op on the transport, failing the spec if it hangs past d or
 // panics, and returns op's own error.
 func within(d time.Duration, what string, op func() error) error {
@@ -30,7 +35,16 @@ func within(d time.Duration, what string, op func() error) error {
 // spec on the first error, naming what hung if nothing moved.
 func watch(progress *atomic.Int64, ops map[string]func() error) {
 	GinkgoHelper()
-	Expect(harness.Watch(progress, ops)).To(Succeed())
+	if err := harness.Watch(progress, ops); err != nil {
+		Fail(err.Error())
+	}
+}
+
+// setDeadline calls a deadline setter within OpBound and fails the spec
+// if it returns an error: even a setter may hang on a hostile transport.
+func setDeadline(what string, set func(time.Time) error, t time.Time) {
+	GinkgoHelper()
+	Expect(within(OpBound, what, func() error { return set(t) })).To(Succeed(), what)
 }
 
 // readFull reads exactly len(p) bytes from c within d.

@@ -83,9 +83,13 @@ func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 	if reason, ok := harness.IsUnavailable(err); ok {
 		Skip(harness.UnavailablePrefix + reason)
 	}
-	Expect(err).NotTo(HaveOccurred(), "opening a pair")
+	if err != nil {
+		Fail("opening a pair: " + err.Error())
+	}
 	DeferCleanup(func() {
-		Expect(p.Close()).To(Succeed(), "closing the pair")
+		if err := p.Close(); err != nil {
+			Fail("closing the pair: " + err.Error())
+		}
 	})
 	AddReportEntry(harness.EntryPair, harness.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities(), Notes: tr.Traits().Notes},
 		ReportEntryVisibilityNever)

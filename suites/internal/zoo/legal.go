@@ -1,0 +1,62 @@
+package zoo
+
+import (
+	"bufio"
+	"io"
+	"sync"
+
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
+)
+
+// Unusuals lists legal transports that behave unlike TCP and must still
+// pass every contract spec they support.
+func Unusuals() []Entry {
+	legal := func(tr harness.Transport, what string) Entry { return Entry{Transport: tr, Kind: Legal, What: what} }
+	return []Entry{
+		legal(Queue(), "bounded in-process queue, 64 KiB each way"),
+		legal(queueTransport("zoo-one-byte-reads", quirks{}, func(c Conn) Conn {
+			return &oneByteReads{Conn: c, r: bufio.NewReaderSize(c, QueueSize)}
+		}), "every Read returns at most 1 byte"),
+		legal(queueTransport("zoo-framed", quirks{}, func(c Conn) Conn { return &framed{Conn: c} }),
+			"each Write is a length-prefixed frame; a short Read keeps the rest"),
+		legal(queueTransport("zoo-chunked-writes", quirks{}, func(c Conn) Conn { return chunked{Conn: c, mu: new(sync.Mutex)} }),
+			"each Write goes out in 4 KiB pieces, under a lock"),
+		legal(transports.NetPipe(), "net.Pipe: synchronous, no buffer, no half-close"),
+		legal(transports.TLS(), "crypto/tls over TCP: records, a user-space layer"),
+		legal(IOPipes(), "io.Pipe pairs through FromReadWriteClosers: no deadlines"),
+	}
+}
+
+// oneByteReads returns at most one byte per Read, from a read-ahead buffer
+// (so it stays fast enough for 64 MiB).
+type oneByteReads struct {
+	Conn
+	r *bufio.Reader
+}
+
+func (c *oneByteReads) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), 1)]) }
+
+// IOPipes is a duplex stream made of two io.Pipes, given to the harness as
+// io.ReadWriteClosers: synchronous like net.Pipe, with CloseWrite and no
+// deadlines.
+func IOPipes() harness.Transport {
+	return harness.FromReadWriteClosers("zoo-io-pipe", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
+		r1, w1 := io.Pipe()
+		r2, w2 := io.Pipe()
+		return ioPipeEnd{r1, w2}, ioPipeEnd{r2, w1}, nil, nil
+	})
+}
+
+type ioPipeEnd struct {
+	r *io.PipeReader
+	w *io.PipeWriter
+}
+
+func (e ioPipeEnd) Read(p []byte) (int, error)  { return e.r.Read(p) }
+func (e ioPipeEnd) Write(p []byte) (int, error) { return e.w.Write(p) }
+func (e ioPipeEnd) CloseWrite() error           { return e.w.Close() }
+func (e ioPipeEnd) Close() error {
+	e.w.Close()
+	return e.r.Close()
+}

@@ -1,0 +1,81 @@
+// Package zoo is streamspec's self-test: transports broken on purpose, one
+// fault each, that the contract specs must catch; legal but unusual
+// transports that must pass every contract spec; and hostile transports
+// that hang, panic or lie, which the harness must survive in bounded time.
+package zoo
+
+import (
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Kind says what the self-test expects of an entry.
+type Kind string
+
+const (
+	// Broken transports must fail their Target spec.
+	Broken Kind = "broken"
+	// Legal transports must pass every contract spec they support.
+	Legal Kind = "legal"
+	// Hostile transports hang, panic or fail to open: every spec they fail
+	// must fail in bounded time with a message containing Want.
+	Hostile Kind = "hostile"
+)
+
+// Entry is a zoo transport and what the self-test expects of it.
+type Entry struct {
+	Transport harness.Transport
+	Kind      Kind
+	What      string // the fault, or what is unusual
+	Target    string // for Broken: the contract behaviour that must catch the fault
+	Want      string // for Hostile: a fragment of every failure message, such as "hung"
+}
+
+func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Conn) Conn) Entry {
+	return Entry{Transport: queueTransport("zoo-"+name, q, wrap), Kind: Broken, What: fault, Target: target.ID}
+}
+
+// Faults lists the transports with one fault each.
+func Faults() []Entry {
+	return []Entry{
+		broken("lost-byte", "loses one byte of the stream", harness.Integrity, quirks{}, loseByte),
+		broken("duplicated", "sends one byte twice", harness.Integrity, quirks{}, duplicateByte),
+		broken("corrupted", "flips a bit of one byte", harness.Integrity, quirks{}, corruptByte),
+		broken("reordered", "sends the two halves of one Write in reverse order", harness.Integrity, quirks{}, reorderWrite),
+		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", harness.NoBoundaries, quirks{},
+			func(c Conn) Conn { return sizeLimit{c} }),
+		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", harness.ReadAvailable, quirks{},
+			func(c Conn) Conn { return &framed{Conn: c, dropRest: true} }),
+		broken("filling-reads", "Read waits to fill the whole buffer", harness.ReadAvailable, quirks{},
+			func(c Conn) Conn { return fillingReads{c} }),
+		broken("short-writes", "Write takes half the bytes and reports no error", harness.WriterRule, quirks{},
+			func(c Conn) Conn { return shortWrites{c} }),
+		broken("empty-write-eof", "framing reads a zero-length Write as EOF", harness.ZeroWrite, quirks{},
+			func(c Conn) Conn { return &framed{Conn: c, emptyIsEOF: true} }),
+		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", harness.ConcurrentWrites, quirks{},
+			func(c Conn) Conn { return chunked{Conn: c} }),
+		broken("unbounded", "buffers without bound: Write never blocks", harness.Backpressure, quirks{unbounded: true}, nil),
+		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", harness.Backpressure, quirks{lostWakeup: true}, nil),
+		broken("closewrite-closes", "CloseWrite closes both directions", harness.HalfClose, quirks{},
+			func(c Conn) Conn { return closeWriteCloses{c} }),
+		broken("closewrite-silent", "CloseWrite sends no EOF", harness.HalfClose, quirks{},
+			func(c Conn) Conn { return closeWriteSilent{c} }),
+		broken("drop-on-close", "Close drops the bytes the peer has not read yet", harness.GracefulClose, quirks{dropOnClose: true}, nil),
+		broken("eof-first", "Read reports EOF while bytes are still queued", harness.GracefulClose, quirks{eofFirst: true}, nil),
+		broken("sticky-close", "Close does not unblock a pending Read or Write", harness.CloseUnblocks, quirks{stopCloses: true},
+			func(c Conn) Conn { return &stickyClose{Conn: c} }),
+		broken("zombie-writes", "Writes after Close succeed", harness.CloseUnblocks, quirks{},
+			func(c Conn) Conn { return &zombieWrites{Conn: c} }),
+		broken("ignores-read-deadline", "accepts a read deadline and ignores it", harness.ReadDeadlines, quirks{},
+			func(c Conn) Conn { return ignoresReadDeadline{c} }),
+		broken("plain-timeouts", "timeouts are plain errors, not net.Error", harness.ReadDeadlines, quirks{},
+			func(c Conn) Conn { return plainTimeouts{c} }),
+		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", harness.ReadDeadlines, quirks{},
+			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
+		broken("ignores-write-deadline", "accepts a write deadline and ignores it", harness.WriteDeadlines, quirks{},
+			func(c Conn) Conn { return ignoresWriteDeadline{c} }),
+		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", harness.WriteDeadlines, quirks{},
+			func(c Conn) Conn { return hidesAccepted{c} }),
+		broken("void-writes", "Writes to a peer that has closed succeed", harness.PeerGone, quirks{},
+			func(c Conn) Conn { return voidWrites{c} }),
+	}
+}

@@ -1,0 +1,258 @@
+package zoo_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/suites"
+	"github.com/streamspec/streamspec/suites/internal/zoo"
+)
+
+// groupEnv names the zoo group a child process runs.
+const groupEnv = "STREAMSPEC_ZOO_GROUP"
+
+// Bounds of the self-test: the whole zoo, and one hostile spec.
+const (
+	zooTimeout   = 3 * time.Minute
+	hostileBound = 5 * time.Second
+)
+
+// groups splits the zoo into runs that go at once, one process each: the
+// CPU-bound faults and legal transports in three, and every hostile
+// transport alone, since it mostly waits.
+func groups() map[string][]zoo.Entry {
+	faults := zoo.Faults()
+	g := map[string][]zoo.Entry{
+		"legal":    zoo.Unusuals(),
+		"faults-1": faults[:len(faults)/2],
+		"faults-2": faults[len(faults)/2:],
+	}
+	for _, e := range zoo.Hostiles() {
+		g[e.Transport.Name()] = []zoo.Entry{e}
+	}
+	return g
+}
+
+// TestZooSpecs runs one group's contract specs; TestZoo starts it in a
+// child process because the zoo's specs fail by design.
+func TestZooSpecs(t *testing.T) {
+	name := os.Getenv(groupEnv)
+	if name == "" {
+		t.Skip("the zoo's specs fail by design; TestZoo runs them in child processes")
+	}
+	var trs []harness.Transport
+	for _, e := range groups()[name] {
+		trs = append(trs, e.Transport)
+	}
+	suites.Run(t, trs...)
+}
+
+// TestZoo runs every zoo group and checks the verdicts: each broken
+// transport fails the spec that targets its fault, each legal one passes
+// every contract spec it supports, and each hostile one fails in bounded
+// time with a message that says what went wrong. Run with -v for the table.
+func TestZoo(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), zooTimeout)
+	defer cancel()
+	dir := t.TempDir()
+	var (
+		mu    sync.Mutex
+		specs = map[string][]types.SpecReport{} // by transport
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	for name := range groups() {
+		wg.Go(func() {
+			reports, err := runGroup(ctx, exe, dir, name)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Error(err)
+			}
+			for _, r := range reports {
+				tr := r.ContainerHierarchyTexts[0]
+				specs[tr] = append(specs[tr], r)
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("zoo: %d transports, %v wall", len(specs), time.Since(start).Round(100*time.Millisecond))
+
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "transport\tfault or trait\tcaught by\ttime to verdict\talso failed")
+	for _, e := range zoo.Faults() {
+		fmt.Fprintln(tw, checkBroken(t, e, specs[e.Transport.Name()]))
+	}
+	for _, e := range zoo.Unusuals() {
+		fmt.Fprintln(tw, checkLegal(t, e, specs[e.Transport.Name()]))
+	}
+	for _, e := range zoo.Hostiles() {
+		fmt.Fprintln(tw, checkHostile(t, e, specs[e.Transport.Name()]))
+	}
+	tw.Flush()
+	t.Log("\n" + table.String())
+}
+
+// runGroup runs one group's contract specs in a child process and returns
+// its contract spec reports.
+func runGroup(ctx context.Context, exe, dir, name string) ([]types.SpecReport, error) {
+	report, logPath := filepath.Join(dir, name+".json"), filepath.Join(dir, name+".log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout="+zooTimeout.String(),
+		"-ginkgo.label-filter=contract", "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips")
+	cmd.Env = append(os.Environ(), groupEnv+"="+name)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.WaitDelay = 5 * time.Second
+	runErr := cmd.Run() // failing specs are the point: only a missing report or a hang is an error
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("zoo group %s did not exit within %v: %v", name, zooTimeout, runErr)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		log, _ := os.ReadFile(logPath)
+		return nil, fmt.Errorf("zoo group %s left no report (%v, %v); its output ends:\n%s", name, runErr, err, tail(string(log), 3000))
+	}
+	var suitesRun []types.Report
+	if err := json.Unmarshal(data, &suitesRun); err != nil {
+		return nil, fmt.Errorf("zoo group %s: %w", name, err)
+	}
+	var out []types.SpecReport
+	for _, s := range suitesRun {
+		for _, r := range s.SpecReports {
+			contract := r.LeafNodeType == types.NodeTypeIt && slices.Contains(r.LeafNodeLabels, string(harness.Contract))
+			if contract && (r.State != types.SpecStateSkipped || strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix)) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkBroken asserts that e fails its target spec, and returns its row.
+func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
+	t.Helper()
+	name := e.Transport.Name()
+	var others []string
+	for _, r := range reports {
+		if r.LeafNodeText != e.Target && r.State.Is(types.SpecStateFailureStates) {
+			others = append(others, r.LeafNodeText)
+		}
+	}
+	verdict := "NOT CAUGHT"
+	i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == e.Target })
+	switch {
+	case i < 0:
+		t.Errorf("%s (%s): its target spec %s did not run", name, e.What, e.Target)
+	case reports[i].State != types.SpecStateFailed:
+		t.Errorf("%s (%s): its target spec %s ended %s, want a failure: the spec cannot see this fault",
+			name, e.What, e.Target, reports[i].State)
+	default:
+		verdict = seconds(reports[i].RunTime)
+		t.Logf("%s: %s: %s", name, e.Target, firstLine(reports[i].Failure.Message))
+	}
+	return row(name, e.What, e.Target, verdict, strings.Join(others, " "))
+}
+
+// checkLegal asserts that e passes every contract spec it supports.
+func checkLegal(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
+	t.Helper()
+	name := e.Transport.Name()
+	if len(reports) == 0 {
+		t.Errorf("%s: no contract spec ran", name)
+	}
+	var failed, skipped []string
+	var slowest time.Duration
+	for _, r := range reports {
+		slowest = max(slowest, r.RunTime)
+		switch {
+		case r.State == types.SpecStatePassed:
+		case r.State == types.SpecStateSkipped && strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix):
+			skipped = append(skipped, r.LeafNodeText)
+		default:
+			failed = append(failed, r.LeafNodeText)
+			t.Errorf("%s (legal: %s): %s ended %s: %s", name, e.What, r.LeafNodeText, r.State, r.Failure.Message)
+		}
+	}
+	verdict := "passed all"
+	if len(skipped) > 0 {
+		verdict = "passed; unsupported: " + strings.Join(skipped, " ")
+	}
+	return row(name, e.What, verdict, "slowest "+seconds(slowest), strings.Join(failed, " "))
+}
+
+// checkHostile asserts that every spec e fails, fails within hostileBound
+// with a message naming what went wrong, and that at least one does.
+func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
+	t.Helper()
+	name := e.Transport.Name()
+	var failed []string
+	var slowest time.Duration
+	example := ""
+	for _, r := range reports {
+		if !r.State.Is(types.SpecStateFailureStates) {
+			continue
+		}
+		failed = append(failed, r.LeafNodeText)
+		slowest = max(slowest, r.RunTime)
+		msg := firstLine(r.Failure.Message)
+		if r.LeafNodeText == harness.ReadDeadlines.ID || example == "" {
+			example = r.LeafNodeText + ": " + msg
+		}
+		switch {
+		case r.State != types.SpecStateFailed:
+			t.Errorf("%s %s ended %s, not by a harness bound: %s", name, r.LeafNodeText, r.State, msg)
+		case !strings.Contains(r.Failure.Message, e.Want):
+			t.Errorf("%s %s: failure %q does not say %q", name, r.LeafNodeText, msg, e.Want)
+		case r.RunTime > hostileBound:
+			t.Errorf("%s %s took %v, more than %v", name, r.LeafNodeText, r.RunTime, hostileBound)
+		}
+	}
+	if len(failed) == 0 {
+		t.Errorf("%s (%s): no spec failed", name, e.What)
+	}
+	return row(name, e.What, fmt.Sprintf("%d of %d specs failed", len(failed), len(reports)), "slowest "+seconds(slowest), example)
+}
+
+func row(cells ...string) string { return strings.Join(cells, "\t") }
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// firstLine returns what a failure message says happened: its first two
+// lines that are not Gomega's framing ("Timed out after 2s.") or a dump.
+func firstLine(msg string) string {
+	var said []string
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && len(said) < 2 && !strings.ContainsAny(l[:1], "<{}") &&
+			!slices.ContainsFunc(gomegaFraming, func(p string) bool { return strings.HasPrefix(l, p) }) {
+			said = append(said, l)
+		}
+	}
+	return strings.Join(said, ": ")
+}
+
+var gomegaFraming = []string{"Expected", "Timed out after", "Told to stop trying after", "The function passed to", "When passed a matcher", "msg:", "Unexpected error:", "Got:", "to "}
+
+func tail(s string, n int) string { return s[max(0, len(s)-n):] }
