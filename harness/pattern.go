@@ -39,6 +39,19 @@ func (e *ShortError) Error() string {
 
 func (e *ShortError) Unwrap() error { return e.Err }
 
+// WriteError is a Write that failed partway through a SendPattern; Err is
+// the Write's own error, for checks such as its Timeout method.
+type WriteError struct {
+	Sent, Total int64
+	Err         error
+}
+
+func (e *WriteError) Error() string {
+	return fmt.Sprintf("write after %d of %d bytes: %v", e.Sent, e.Total, e.Err)
+}
+
+func (e *WriteError) Unwrap() error { return e.Err }
+
 // SendPattern writes total bytes of Pattern(seed) to w, cycling through the
 // write sizes given (all of 64 KiB when none). progress, if not nil, counts
 // bytes accepted. It enforces the io.Writer rule n == len(p) or err != nil.
@@ -59,7 +72,7 @@ func SendPattern(w io.Writer, seed uint64, total int64, progress *atomic.Int64, 
 			progress.Add(int64(n))
 		}
 		if err != nil {
-			return fmt.Errorf("write after %d of %d bytes: %w", sent, total, err)
+			return &WriteError{Sent: sent, Total: total, Err: err}
 		}
 		if n != size {
 			return fmt.Errorf("io.Writer rule broken: Write returned n=%d for %d bytes and no error", n, size)

@@ -52,6 +52,10 @@ var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, 
 	if err == nil {
 		Fail(fmt.Sprintf("%d bytes accepted without blocking", accepted.Load()))
 	}
+	var werr *harness.WriteError
+	if errors.As(err, &werr) {
+		err = werr.Err // the Write's own error, not SendPattern's account of it
+	}
 	expectTimeout(err, "Write past its deadline")
 	total := accepted.Load()
 	c.Observe(fmt.Sprintf("timeout after %d B", total), map[string]any{"accepted_bytes": total})
