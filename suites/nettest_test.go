@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/nettest"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/suites/internal/zoo"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -33,12 +34,18 @@ func TestNettest(t *testing.T) {
 	})
 }
 
+// builtin finds a built-in transport, or a hostile zoo transport for the
+// time-to-verdict comparison.
 func builtin(t *testing.T, name string) harness.Transport {
-	for _, tr := range transports.Builtin() {
+	all := transports.Builtin()
+	for _, e := range zoo.Hostiles() {
+		all = append(all, e.Transport)
+	}
+	for _, tr := range all {
 		if tr.Name() == name {
 			return tr
 		}
 	}
-	t.Fatalf("no built-in transport %q", name)
+	t.Fatalf("no built-in or hostile zoo transport %q", name)
 	return nil
 }
