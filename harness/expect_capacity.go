@@ -126,13 +126,15 @@ func inferred(yes bool) string {
 // declared kind with what the kernel source says, on goos. It returns nil
 // where nothing is expected. Linux: a kernel TCP socket, pipe or Unix
 // stream socket conserves every byte, and a pipe holds exactly its
-// F_GETPIPE_SZ; an in-memory transport (net.Pipe) holds nothing. macOS
+// F_GETPIPE_SZ; the built-in net-pipe (net.Pipe) holds nothing (other
+// in-memory transports may buffer as they like). macOS
 // (inferred): pipes and Unix sockets conserve every byte, a pipe holds at
 // most 64 KiB (bsd/kern/sys_pipe.c BIG_PIPE_SIZE) and a Unix socket at
 // most the sender's SO_SNDBUF.
 func CheckCapacity(goos string, kind Kind, c Capacity) error {
-	if kind == KindMemory && c.AcceptedBytes != 0 {
-		return fmt.Errorf("an in-memory pipe accepted %d bytes with no reader; net.Pipe has no buffer", c.AcceptedBytes)
+	const netPipeName = "net-pipe"
+	if kind == KindMemory && c.Transport == netPipeName && c.AcceptedBytes != 0 {
+		return fmt.Errorf("%s accepted %d bytes with no reader; net.Pipe has no buffer (src/net/pipe.go)", c.Transport, c.AcceptedBytes)
 	}
 	if !kind.Kernel() || c.Method != MethodSyscall {
 		return nil

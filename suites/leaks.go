@@ -54,10 +54,13 @@ func guardLeaks() {
 	before := harness.TakeResources()
 	goroutines := goleak.IgnoreCurrent()
 	DeferCleanup(func() {
+		if CurrentSpecReport().Failed() {
+			return // a failed spec may abandon goroutines on purpose; its failure says why
+		}
 		Eventually(func() []string { return withoutGinkgoPipe(harness.TakeResources().LeakedSince(before)) }).
 			WithTimeout(time.Second).WithPolling(10*time.Millisecond).Should(BeEmpty(), "leaked after the spec")
 		if err := goleak.Find(goroutines, ginkgoOwn); err != nil {
-			Fail("goroutines leaked after the spec: " + err.Error())
+			Fail("goroutines still running after the spec (leaked, or hung in a transport call that ignored Close): " + err.Error())
 		}
 	})
 }

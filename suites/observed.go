@@ -44,7 +44,11 @@ func readEvents(c *Case, conn net.Conn, limit int) (events []string, bytes int) 
 	buf := make([]byte, 4096)
 	for range limit {
 		var n int
-		err := harness.Within(EventWait+OpBound, "Read", func() error {
+		bound := EventWait // no deadline: a Read still blocked then is abandoned
+		if c.Can(harness.ReadDeadline) {
+			bound += EventWait // as long again for the deadline to act
+		}
+		err := harness.Within(bound, "Read", func() error {
 			if c.Can(harness.ReadDeadline) {
 				_ = conn.SetReadDeadline(time.Now().Add(EventWait))
 			}
@@ -86,6 +90,9 @@ func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string
 		}
 		errs = append(errs, eventName(err))
 		for range then {
+			if errs[len(errs)-1] == "blocks" {
+				break // the next Write would only queue behind this one
+			}
 			if name := eventName(writeOnce(c, conn)); name != errs[len(errs)-1] {
 				errs = append(errs, name)
 			}
@@ -95,8 +102,15 @@ func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string
 	return ok, errs
 }
 
+// writeOnce writes a small message, giving up after EventWait: through the
+// write deadline where there is one (as long again for it to act), by
+// abandoning the Write where there is none.
 func writeOnce(c *Case, conn net.Conn) error {
-	return harness.Within(EventWait+OpBound, "Write", func() error {
+	bound := EventWait
+	if c.Can(harness.WriteDeadline) {
+		bound += EventWait
+	}
+	return harness.Within(bound, "Write", func() error {
 		if c.Can(harness.WriteDeadline) {
 			_ = conn.SetWriteDeadline(time.Now().Add(EventWait))
 		}

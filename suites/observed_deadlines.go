@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -27,7 +26,7 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 	chunk := make([]byte, 64<<10)
 	var accepted int64
 	var rest []byte
-	Expect(c.A.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))).To(Succeed())
+	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(50*time.Millisecond))
 	err := within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
 		for accepted <= harness.BackpressureBound {
 			_, _ = src.Read(chunk)
@@ -45,7 +44,7 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(err), accepted), values)
 		return
 	}
-	Expect(c.A.SetWriteDeadline(time.Time{})).To(Succeed())
+	setDeadline("A.SetWriteDeadline(zero)", c.A.SetWriteDeadline, time.Time{})
 
 	var progress atomic.Int64
 	total := accepted + int64(len(rest)) + after

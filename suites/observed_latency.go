@@ -33,6 +33,8 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 	exp := gmeasure.NewExperiment("write-write-read round trip on " + c.Transport)
 	var progress atomic.Int64
 	ops := map[string]func() error{}
+	var extra []*harness.Pair
+	DeferCleanup(func() error { return closeAll(extra) })
 	for i := range pairs {
 		p := c.Pair
 		if i > 0 {
@@ -41,7 +43,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 			if err != nil {
 				Fail(fmt.Sprintf("opening pair %d of %d: %v", i+1, pairs, err))
 			}
-			DeferCleanup(p.Close)
+			extra = append(extra, p)
 		}
 		ops[fmt.Sprintf("pair %d B replies", i)] = func() error { return replier(p.B, &progress) }
 		ops[fmt.Sprintf("pair %d A asks", i)] = func() error {

@@ -47,7 +47,7 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 	for _, v := range variants {
 		p, err := harness.Open(ctx, v.Transport)
 		Expect(err).NotTo(HaveOccurred(), "opening a pair over %s", v.Label)
-		DeferCleanup(func() { Expect(p.Close()).To(Succeed(), "closing the pair over %s", v.Label) })
+		DeferCleanup(func() { Expect(closePair(p)).To(Succeed(), "closing the pair over %s", v.Label) })
 		cp, at := measureInFlight(ctx, c, v.Transport, p.A, p.B)
 		expectThreeTerms(cp)
 		extra := map[string]int64{"in_flight_permille": 1000 * cp.InFlightBytes / max(cp.AcceptedBytes, 1)}

@@ -1,8 +1,10 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +47,48 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 func setDeadline(what string, set func(time.Time) error, t time.Time) {
 	GinkgoHelper()
 	Expect(within(OpBound, what, func() error { return set(t) })).To(Succeed(), what)
+}
+
+// closeHung is set once a Close of the spec's transport has hung; open
+// clears it. Later cleanups then skip their Close calls, so a transport
+// whose Close never returns costs one harness.CloseTimeout a spec, not one
+// per pair it opened.
+var closeHung atomic.Bool
+
+// closeEndpoint closes one endpoint, bounded, unless a Close already hung.
+func closeEndpoint(what string, c net.Conn) error {
+	if closeHung.Load() {
+		return fmt.Errorf("%s skipped: an earlier Close hung", what)
+	}
+	err := harness.Within(harness.CloseTimeout, what, c.Close)
+	if harness.IsHung(err) {
+		closeHung.Store(true)
+	}
+	return err
+}
+
+// closePair closes p, unless a Close already hung.
+func closePair(p *harness.Pair) error {
+	if closeHung.Load() {
+		return fmt.Errorf("transport %s: pair not closed: an earlier Close hung", p.Transport)
+	}
+	err := p.Close()
+	if harness.IsHung(err) {
+		closeHung.Store(true)
+	}
+	return err
+}
+
+// closeAll closes pairs at once, so a transport whose Close hangs costs
+// one harness.CloseTimeout, not one per pair.
+func closeAll(pairs []*harness.Pair) error {
+	errs := make([]error, len(pairs))
+	var wg sync.WaitGroup
+	for i, p := range pairs {
+		wg.Go(func() { errs[i] = closePair(p) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // readFull reads exactly len(p) bytes from c within d.

@@ -11,6 +11,7 @@
 package suites
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,9 @@ func Run(t *testing.T, transports ...harness.Transport) {
 // cannot run here or lacks an ability the behaviour needs.
 func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 	GinkgoHelper()
+	// A failure shows the rule it broke beside what was seen.
+	AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
+	closeHung.Store(false)
 	guardLeaks()
 	p, err := harness.Open(ctx, tr)
 	if reason, ok := harness.IsUnavailable(err); ok {
@@ -87,7 +91,7 @@ func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 		Fail("opening a pair: " + err.Error())
 	}
 	DeferCleanup(func() {
-		if err := p.Close(); err != nil {
+		if err := closePair(p); err != nil {
 			Fail("closing the pair: " + err.Error())
 		}
 	})

@@ -69,11 +69,12 @@ func cut(s string, max int) string {
 	return string(r[:max-1]) + "…"
 }
 
-// Missing is the ability named in an unsupported result's reason, e.g.
-// "close-write" from "net-pipe lacks close-write", or the whole reason.
-func (res Result) Missing() string {
+// Unsupported is an unsupported result's cell text: "needs close-write"
+// where the reason names a missing ability, else the reason itself (for
+// example "tcp4 is not a pipe").
+func (res Result) Unsupported() string {
 	if _, after, ok := strings.Cut(res.Reason, " lacks "); ok {
-		return after
+		return "needs " + after
 	}
 	return res.Reason
 }

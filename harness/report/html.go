@@ -116,7 +116,7 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	case Fail:
 		out.Class, out.Text = "fail mark", strings.TrimSpace("✗ "+cut(res.Summary, 40))
 	case Unsupported:
-		out.Text = "needs " + res.Missing()
+		out.Text = res.Unsupported()
 	case Unavailable:
 		out.Text = "n/a"
 	default:

@@ -145,7 +145,7 @@ func (r *Report) mdCell(b Behaviour, c Transport) string {
 	case Fail:
 		return strings.TrimSpace(mdFail + " " + res.Summary)
 	case Unsupported:
-		return mdUnsupported + " needs " + res.Missing()
+		return mdUnsupported + " " + res.Unsupported()
 	case Unavailable:
 		return mdUnavailable
 	}

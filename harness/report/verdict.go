@@ -116,10 +116,15 @@ func perTransport(cs []cell) []cell {
 }
 
 // key is what makes two cells agree: pass or fail for a contract, and for
-// any other row also the observed value.
+// any other row also the observed value: the spec's outcome class where it
+// gives one (values["outcome"], e.g. "default: no stall, nagle: stall"),
+// so that measured numbers do not split transports that behave alike.
 func key(class string, res Result) string {
 	if res.Verdict == Fail || class == "contract" {
 		return string(res.Verdict)
+	}
+	if o, ok := res.Values["outcome"].(string); ok && o != "" {
+		return string(res.Verdict) + "\x00" + o
 	}
 	return string(res.Verdict) + "\x00" + res.Summary
 }
