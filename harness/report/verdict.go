@@ -159,9 +159,6 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 			return Holds, n + " only"
 		}
 		if len(tested) == 1 {
-			if s := tested[0].res.Summary; class != "contract" && s != "" {
-				return Holds, tested[0].label + ", the only transport tested: " + s
-			}
 			return Holds, "holds on " + tested[0].label + ", the only transport tested"
 		}
 		if s := tested[0].res.Summary; class != "contract" && s != "" {
