@@ -45,22 +45,22 @@ func (r *Report) CapacityBars() []CapacityBar {
 	slices.SortStableFunc(order, func(a, b key) int {
 		return cmp.Compare(col[a.transport+"@"+a.env], col[b.transport+"@"+b.env])
 	})
-	specs := map[string]map[string]bool{} // per column, the specs that measured it
+	specs := map[string]map[string]int{} // per column, the methods each spec measured it with
 	for _, k := range order {
 		c := k.transport + "@" + k.env
 		if specs[c] == nil {
-			specs[c] = map[string]bool{}
+			specs[c] = map[string]int{}
 		}
-		specs[c][k.behaviour+"/"+k.method] = true
+		specs[c][k.behaviour]++
 	}
 	var out []CapacityBar
 	for _, k := range order {
 		g := slices.Clone(groups[k])
 		slices.SortFunc(g, func(a, b Capacity) int { return cmp.Compare(a.AcceptedBytes, b.AcceptedBytes) })
 		label := r.Label(Transport{Name: k.transport, Env: k.env})
-		if len(specs[k.transport+"@"+k.env]) > 1 {
+		if bys := specs[k.transport+"@"+k.env]; len(bys) > 1 || bys[k.behaviour] > 1 {
 			label += " (" + k.behaviour
-			if k.method != "" {
+			if bys[k.behaviour] > 1 && k.method != "" {
 				label += ", " + k.method
 			}
 			label += ")"
