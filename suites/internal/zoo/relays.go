@@ -1,0 +1,151 @@
+package zoo
+
+import (
+	"io"
+	"net"
+	"sync"
+
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
+)
+
+// Relays lists relays written in Go and run through transports.Relay: a
+// correct io.Copy relay, which must pass every contract spec, and relays
+// broken in one way each, which the spec aimed at their fault must catch.
+// They prove the relay transport and the specs a proxy author relies on.
+func Relays() []Entry {
+	broken := func(name, fault string, target harness.Behaviour, f forwarder) Entry {
+		return Entry{Transport: transports.Relay("zoo-"+name, goRelay(f)), Kind: Broken, What: fault, Target: target.ID}
+	}
+	return []Entry{
+		{Transport: transports.Relay("zoo-copy-relay", goRelay(copyHalfClose)), Kind: Legal,
+			What: "a Go relay: io.Copy each way, the EOF passed on as CloseWrite"},
+		broken("relay-no-half-close", "a relay that does not pass the half-close on", harness.HalfClose, copyOnly),
+		broken("relay-unbounded", "a relay that reads ahead into an unbounded queue", harness.Backpressure, hoard),
+		broken("relay-corrupt", "a relay that flips a bit at 1 MiB", harness.Integrity, corrupt),
+		broken("relay-swallow", "a relay that keeps reading from a client whose upstream is gone", harness.PeerGone, swallow),
+	}
+}
+
+// forwarder copies one direction of a relayed connection.
+type forwarder func(dst, src *net.TCPConn)
+
+// copyHalfClose is a correct relay direction: copy, then pass the EOF on.
+func copyHalfClose(dst, src *net.TCPConn) {
+	_, _ = io.Copy(dst, src)
+	_ = dst.CloseWrite()
+}
+
+// copyOnly drops the half-close: the peer never reads EOF while the other
+// direction is open.
+func copyOnly(dst, src *net.TCPConn) { _, _ = io.Copy(dst, src) }
+
+// corrupt flips one bit of the byte at offset 1 MiB.
+func corrupt(dst, src *net.TCPConn) {
+	const at = 1 << 20
+	if _, err := io.CopyN(dst, src, at); err != nil {
+		return
+	}
+	b := make([]byte, 1)
+	if _, err := io.ReadFull(src, b); err != nil {
+		return
+	}
+	b[0] ^= 1
+	if _, err := dst.Write(b); err == nil {
+		copyHalfClose(dst, src)
+	}
+}
+
+// swallow keeps reading src after dst has failed and passes no EOF on: the
+// client of a closed upstream writes into the void.
+func swallow(dst, src *net.TCPConn) {
+	_, _ = io.Copy(dst, src)
+	_, _ = io.Copy(io.Discard, src)
+}
+
+// hoard reads src as fast as it sends into an unbounded queue and writes
+// the queue to dst: no backpressure.
+func hoard(dst, src *net.TCPConn) {
+	var mu sync.Mutex
+	var queue [][]byte
+	ended := false
+	more := make(chan struct{}, 1)
+	go func() {
+		for {
+			b := make([]byte, 64<<10)
+			n, err := src.Read(b)
+			mu.Lock()
+			queue, ended = append(queue, b[:n]), err != nil
+			mu.Unlock()
+			select {
+			case more <- struct{}{}:
+			default:
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for range more {
+		mu.Lock()
+		q, end := queue, ended
+		queue = nil
+		mu.Unlock()
+		for _, b := range q {
+			if _, err := dst.Write(b); err != nil {
+				return
+			}
+		}
+		if end {
+			_ = dst.CloseWrite()
+			return
+		}
+	}
+}
+
+// goRelay is a transports.RelayFunc that relays one connection with f in
+// each direction; stop closes everything and waits for its goroutines.
+func goRelay(f forwarder) transports.RelayFunc {
+	return func(upstream string) (string, func(), error) {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			return "", nil, err
+		}
+		var (
+			mu    sync.Mutex
+			conns []net.Conn
+			wg    sync.WaitGroup
+		)
+		track := func(c net.Conn) { mu.Lock(); conns = append(conns, c); mu.Unlock() }
+		wg.Go(func() {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			track(c)
+			u, err := net.Dial("tcp4", upstream)
+			if err != nil {
+				c.Close()
+				return
+			}
+			track(u)
+			var dirs sync.WaitGroup
+			dirs.Go(func() { f(u.(*net.TCPConn), c.(*net.TCPConn)) })
+			dirs.Go(func() { f(c.(*net.TCPConn), u.(*net.TCPConn)) })
+			dirs.Wait()
+			c.Close()
+			u.Close()
+		})
+		stop := func() {
+			ln.Close()
+			mu.Lock()
+			for _, c := range conns {
+				c.Close()
+			}
+			mu.Unlock()
+			wg.Wait()
+		}
+		return ln.Addr().String(), stop, nil
+	}
+}
+
