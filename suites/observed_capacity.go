@@ -146,7 +146,7 @@ func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	for _, p := range s.Points {
 		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
 	}
-	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "response": s.Response(), "points": s.Points})
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points})
 	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
 }
 

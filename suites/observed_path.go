@@ -62,7 +62,7 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	cc := np.CongestionControl()
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
-		"knob": s.Knob, "response": s.Response(), "points": s.Points, "congestion_control": cc})
+		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc})
 	if !harness.LossBased(cc) {
 		return
 	}
