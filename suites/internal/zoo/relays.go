@@ -148,4 +148,3 @@ func goRelay(f forwarder) transports.RelayFunc {
 		return ln.Addr().String(), stop, nil
 	}
 }
-
