@@ -7,7 +7,7 @@ N       ?= 20
 # command:package pairs that make tools installs where missing and allowed:
 # socat for the socat relay transport, ip and tc (iproute2) for the netns
 # transport, Chromium for the HTML report check
-TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium:chromium
+TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
 
 .PHONY: all test conformance lint tools bench soak
 
@@ -42,4 +42,4 @@ soak: tools
 ## tools: install the Debian packages the specs use where missing and allowed;
 ## elsewhere their specs are skipped as unavailable
 tools:
-	@scripts/tools.sh $(TOOLS)
+	@scripts/tools.sh $(foreach t,$(TOOLS),'$(t)')

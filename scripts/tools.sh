@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # make tools: install the Debian packages the tests use, where a command is
 # missing and the machine allows it (root or passwordless sudo, and apt-get).
-# Arguments are command:package pairs. Where a package cannot be installed,
-# the specs that need it are skipped with the reason; this never fails.
+# Arguments are command:package pairs; the command may list alternatives
+# (chromium|google-chrome:chromium: any of them will do). Where a package
+# cannot be installed, the specs that need it are skipped with the reason;
+# this never fails.
 set -u
 missing=()
+have() {
+  local c
+  for c in ${1//|/ }; do
+    command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] && return 0
+  done
+  return 1
+}
 for pair in "$@"; do
-  cmd=${pair%%:*} pkg=${pair#*:}
-  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+  have "${pair%%:*}" || missing+=("${pair#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
