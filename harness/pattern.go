@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -88,19 +89,15 @@ func ReceivePattern(r io.Reader, seed uint64, total int64, progress *atomic.Int6
 	if len(sizes) == 0 {
 		sizes = []int{64 << 10}
 	}
-	want := Pattern(seed)
+	want := expected{src: Pattern(seed)}
 	buf := make([]byte, maxOf(sizes))
-	exp := make([]byte, len(buf))
 	var got int64
 	for i := 0; got < total; i++ {
 		size := int(min(int64(sizes[i%len(sizes)]), total-got))
 		n, err := r.Read(buf[:size])
 		if n > 0 {
-			_, _ = want.Read(exp[:n])
-			for j := range n {
-				if buf[j] != exp[j] {
-					return &MismatchError{Offset: got + int64(j), Total: total, Got: buf[j], Want: exp[j]}
-				}
+			if j, w := want.check(buf[:n]); j >= 0 {
+				return &MismatchError{Offset: got + int64(j), Total: total, Got: buf[j], Want: w}
 			}
 			got += int64(n)
 			if progress != nil {
@@ -112,6 +109,37 @@ func ReceivePattern(r io.Reader, seed uint64, total int64, progress *atomic.Int6
 		}
 	}
 	return nil
+}
+
+// expected hands out the pattern in 64 KiB blocks, so that a reader whose
+// Reads return a byte at a time costs a slice comparison, not a generator
+// call, per Read.
+type expected struct {
+	src  io.Reader
+	buf  [64 << 10]byte
+	next []byte
+}
+
+// check compares p with the next len(p) pattern bytes and returns the
+// index of the first that differs and the byte wanted there, or -1.
+func (e *expected) check(p []byte) (int, byte) {
+	for off := 0; off < len(p); {
+		if len(e.next) == 0 {
+			_, _ = e.src.Read(e.buf[:])
+			e.next = e.buf[:]
+		}
+		n := min(len(p)-off, len(e.next))
+		if !bytes.Equal(p[off:off+n], e.next[:n]) {
+			for j := range n {
+				if p[off+j] != e.next[j] {
+					return off + j, e.next[j]
+				}
+			}
+		}
+		off += n
+		e.next = e.next[n:]
+	}
+	return -1, 0
 }
 
 func maxOf(xs []int) int {
