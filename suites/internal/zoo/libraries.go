@@ -151,16 +151,17 @@ func (c sshChannel) Close() error {
 // quic-go's, whose Close is a half-close, declared as a user would.
 func Streams() []Entry {
 	return []Entry{
-		{Transport: harness.Without(library("zoo-yamux", func(e *end) net.Conn { return muxStream{Conn: e, e: e} }), harness.FullClose),
+		{Transport: harness.HalfCloseOnClose(library("zoo-yamux", func(e *end) net.Conn { return muxStream{Conn: e, e: e} }), nil),
 			Kind: Legal, Observed: true, MustRun: []string{harness.HalfClose.ID, harness.GracefulClose.ID},
 			What: "a yamux stream: Close sends FIN and ends only the writing direction (stream.go Close)"},
-		{Transport: harness.FromReadWriteClosers("zoo-quic", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
+		{Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("zoo-quic", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 			a, b := newQueuePair(quirks{})
 			return &quicStream{a}, &quicStream{b}, func() { a.Close(); b.Close() }, nil
-		}),
+		}), func(e io.Closer) error { s := e.(*quicStream); s.CancelRead(0); return s.Close() }),
 			Kind: Legal, Observed: true,
-			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID, harness.CloseUnblocks.ID},
-			What:    "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
+			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID,
+				harness.CloseUnblocks.ID, harness.PeerGone.ID, harness.ClosedPeerErrors.ID},
+			What: "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
 	}
 }
 

@@ -155,7 +155,8 @@ func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.Spe
 		filter = ""
 	}
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout="+zooTimeout.String(),
-		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips")
+		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips",
+		"-streamspec.report-dir=off") // the groups run at once: their conformance reports would replace each other
 	cmd.Env = append(os.Environ(), groupEnv+"="+name)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.WaitDelay = 5 * time.Second
