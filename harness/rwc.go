@@ -103,8 +103,8 @@ type endpoint struct {
 
 // endpointOf finds c's abilities, or copies them when c is an endpoint.
 func endpointOf(name string, c io.ReadWriteCloser) *endpoint {
-	if e, ok := c.(interface{ endpoint() *endpoint }); ok {
-		return e.endpoint()
+	if e, ok := c.(interface{ self() *endpoint }); ok {
+		return e.self()
 	}
 	e := &endpoint{rw: c, orig: c, name: name, close: c.Close, local: rwcAddr(name), remote: rwcAddr(name)}
 	if a, ok := c.(interface{ LocalAddr() net.Addr }); ok {
@@ -145,7 +145,7 @@ func (e *endpoint) conn() net.Conn {
 	return e
 }
 
-func (e *endpoint) endpoint() *endpoint { return e }
+func (e *endpoint) self() *endpoint { return e }
 
 // hasDeadline tells discover whether the endpoint has a deadline setter.
 func (e *endpoint) hasDeadline(a Ability) bool {

@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -166,13 +165,3 @@ var _ = behaviour(harness.PeerGone, 0, func(ctx SpecContext, c *Case) {
 	Expect(err).To(HaveOccurred(), "%d Writes to a closed peer succeeded over %v", writes, time.Since(start).Round(time.Millisecond))
 	c.Observe(fmt.Sprintf("%s after %d writes", errName(err), writes), map[string]any{"writes_before_error": writes, "error": err.Error()})
 })
-
-// errName names an error by the most specific well-known value it matches.
-func errName(err error) string {
-	for _, e := range knownErrors {
-		if errors.Is(err, e.err) {
-			return e.name
-		}
-	}
-	return fmt.Sprintf("%T", err)
-}

@@ -152,7 +152,9 @@ func measureCapacity(ctx SpecContext, c *Case, a, b net.Conn) harness.Capacity {
 	GinkgoHelper()
 	cp, err := harness.MeasureCapacity(ctx, a, b, fillOptions(c)...)
 	cp.Transport = c.Transport
-	c.must(fmt.Sprintf("measuring capacity (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes), err)
+	if err != nil {
+		c.must("measuring capacity", fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err))
+	}
 	return cp
 }
 
