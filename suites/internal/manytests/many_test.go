@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/onsi/ginkgo/v2" // ginkgo run treats a package as a suite only if its tests name Ginkgo
+
 	"github.com/streamspec/streamspec/suites"
 	"github.com/streamspec/streamspec/suites/internal/zoo"
 	"github.com/streamspec/streamspec/transports"
