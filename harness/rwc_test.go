@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,10 +17,20 @@ import (
 type stream struct {
 	io.Reader
 	io.Writer
-	closed *[]string
+	calls *calls
 }
 
-func (s stream) Close() error { *s.closed = append(*s.closed, "Close"); return nil }
+func (s stream) Close() error { s.calls.add("Close"); return nil }
+
+// calls records the Close and CloseRead calls of both endpoints.
+type calls struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (c *calls) add(name string) { c.mu.Lock(); c.names = append(c.names, name); c.mu.Unlock() }
+
+func (c *calls) list() []string { c.mu.Lock(); defer c.mu.Unlock(); return slices.Clone(c.names) }
 
 type readDeadline struct{ stream }
 
@@ -31,14 +42,14 @@ func (bothDeadline) SetDeadline(time.Time) error { return nil }
 
 type closeRead struct{ stream }
 
-func (s closeRead) CloseRead() error { *s.closed = append(*s.closed, "CloseRead"); return nil }
+func (s closeRead) CloseRead() error { s.calls.add("CloseRead"); return nil }
 
 // abilities opens one pair of endpoints made by mk through
 // FromReadWriteClosers, wrapped by wrap, and returns what the harness
 // found; calls lists the endpoints' Close and CloseRead calls.
-func abilities(t *testing.T, mk func(stream) io.ReadWriteCloser, wrap func(harness.Transport) harness.Transport) (*harness.Pair, *[]string) {
+func abilities(t *testing.T, mk func(stream) io.ReadWriteCloser, wrap func(harness.Transport) harness.Transport) (*harness.Pair, *calls) {
 	t.Helper()
-	calls := new([]string)
+	calls := new(calls)
 	tr := wrap(harness.FromReadWriteClosers("test", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 		r, w := io.Pipe()
 		return mk(stream{r, w, calls}), mk(stream{r, w, calls}), nil, nil
@@ -86,8 +97,8 @@ func TestHalfCloseOnClose(t *testing.T) {
 	if got := p.Abilities(); !slices.Equal(got, want) {
 		t.Fatalf("abilities %v, want %v", got, want)
 	}
-	if err := p.A.(interface{ CloseWrite() error }).CloseWrite(); err != nil || !slices.Equal(*calls, []string{"Close"}) {
-		t.Errorf("CloseWrite = %v, calling %v; want the endpoint's Close", err, *calls)
+	if err := p.A.(interface{ CloseWrite() error }).CloseWrite(); err != nil || !slices.Equal(calls.list(), []string{"Close"}) {
+		t.Errorf("CloseWrite = %v, calling %v; want the endpoint's Close", err, calls.list())
 	}
 	_ = p.A.Close()
 	if len(full) != 1 {
@@ -103,7 +114,7 @@ func TestHalfCloseOnClose(t *testing.T) {
 		t.Errorf("without fullClose: abilities %v, want close-write and no full-close", p.Abilities())
 	}
 	_ = p.A.Close()
-	if !slices.Equal(*calls, []string{"Close"}) {
-		t.Errorf("without fullClose, Close called %v; want the endpoint's Close", *calls)
+	if !slices.Equal(calls.list(), []string{"Close"}) {
+		t.Errorf("without fullClose, Close called %v; want the endpoint's Close", calls.list())
 	}
 }
