@@ -50,11 +50,11 @@ func (c *Case) must(what string, err error) {
 	panic(observationEnded{})
 }
 
-// observationEnded stops an observed spec whose outcome must recorded.
+// observationEnded ends an observed spec once must has recorded its outcome.
 type observationEnded struct{}
 
 // endObservation, deferred by every spec, lets a spec that must ended
-// pass; any other panic (Ginkgo's Fail and Skip included) goes on.
+// pass; any other panic (Ginkgo's Fail and Skip included) goes on up.
 func endObservation() {
 	if v := recover(); v != nil {
 		if _, ok := v.(observationEnded); !ok {
