@@ -18,11 +18,11 @@ test: tools
 	$(GO) test -count=1 $(PKGS)
 
 ## conformance: every spec against every built-in transport, in parallel;
-## prints the matrix, writes out/report/suites/conformance.{txt,md,json,html}
+## prints the matrix, writes out/report/suites/TestBuiltin/conformance.{txt,md,json,html}
 ## and, on Linux, refreshes docs/conformance-linux.md and README.md's copy
 conformance: tools
 	$(GINKGO) run -p ./suites
-	@scripts/publish-matrix.sh out/report/suites/conformance.md
+	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
 
 ## lint: gofmt, go vet on Linux and for macOS
 lint:

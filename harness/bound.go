@@ -11,9 +11,16 @@ import (
 type HungError struct {
 	Op    string
 	After time.Duration
+	Note  string // why the bound was what it was, if not the usual
 }
 
-func (e *HungError) Error() string { return fmt.Sprintf("%s hung: no return within %v", e.Op, e.After) }
+func (e *HungError) Error() string {
+	s := fmt.Sprintf("%s hung: no return within %v", e.Op, e.After)
+	if e.Note != "" {
+		s += " (" + e.Note + ")"
+	}
+	return s
+}
 
 // PanicError reports an operation on a transport that panicked.
 type PanicError struct {

@@ -10,12 +10,10 @@ import (
 	"time"
 )
 
-// Bounds for the harness's own calls into a transport. A transport that
-// exceeds one is reported as hung; the call's goroutine is abandoned.
-const (
-	PairTimeout  = 2 * time.Second // Transport.Pair
-	CloseTimeout = 1 * time.Second // each Close and the stop function
-)
+// PairTimeout bounds Transport.Pair: a transport that exceeds it is
+// reported as hung and the call's goroutine abandoned. Closes are bounded
+// by CloseTimeout (close.go).
+const PairTimeout = 2 * time.Second
 
 // Pair is a connected pair of endpoints from one transport.
 type Pair struct {
@@ -23,10 +21,11 @@ type Pair struct {
 	Kind      Kind
 	A, B      net.Conn
 
-	abilities []Ability
-	stop      func()
-	closeOnce sync.Once
-	closeErr  error
+	abilities  []Ability
+	stop       func()
+	closeOnce  sync.Once
+	closeErr   error
+	closeTimes []CloseTime
 }
 
 // Can reports whether both endpoints have ability a.
@@ -77,21 +76,21 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	case r = <-done:
 	case <-ctx.Done():
 		// Close whatever a late Pair still returns.
-		go func() { r := <-done; closeQuietly(r.a, r.b, r.stop) }()
+		go func() { r := <-done; closeQuietly(name, r.a, r.b, r.stop) }()
 		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, PairTimeout)
 	}
 	if r.err != nil {
 		if _, ok := IsUnavailable(r.err); ok {
 			return nil, r.err
 		}
-		closeQuietly(r.a, r.b, r.stop)
+		closeQuietly(name, r.a, r.b, r.stop)
 		if IsPanic(r.err) {
 			return nil, fmt.Errorf("transport %s: %w", name, r.err)
 		}
 		return nil, fmt.Errorf("transport %s: Pair failed: %w", name, r.err)
 	}
 	if r.a == nil || r.b == nil {
-		closeQuietly(r.a, r.b, r.stop)
+		closeQuietly(name, r.a, r.b, r.stop)
 		return nil, fmt.Errorf("transport %s: Pair returned a nil conn (a=%v, b=%v)", name, r.a != nil, r.b != nil)
 	}
 	traits := tr.Traits()
@@ -100,41 +99,48 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	return &Pair{Transport: name, Kind: traits.Kind, A: r.a, B: r.b, abilities: abilities, stop: r.stop}, nil
 }
 
-// Close closes both endpoints at once, then calls stop, each bounded by
-// CloseTimeout, so a transport whose Close hangs costs one bound, not two.
-// It reports a Close or stop that hung or panicked; close errors of
-// already-closed endpoints are not failures.
+// Close closes both endpoints at once, then calls stop, each with
+// CloseWithin, so a transport whose Close hangs costs one bound, not two.
+// It reports a Close or stop that hung or panicked; the errors Close
+// returns are not failures (an endpoint whose peer has gone may say so).
+// CloseTimes tells how long each took.
 func (p *Pair) Close() error {
 	p.closeOnce.Do(func() {
-		bounded := func(what string, f func() error) error {
-			if err := Within(CloseTimeout, what, f); IsHung(err) || IsPanic(err) {
-				return fmt.Errorf("transport %s: %w", p.Transport, err)
+		times := make([]CloseTime, 3)
+		errs := make([]error, 3)
+		bounded := func(i int, what string, f func() error) {
+			var err error
+			times[i], err = CloseWithin(p.Transport, what, f)
+			if IsHung(err) || IsPanic(err) {
+				errs[i] = fmt.Errorf("transport %s: %w", p.Transport, err)
 			}
-			return nil
 		}
-		var errA error
 		var wg sync.WaitGroup
-		wg.Go(func() { errA = bounded("A.Close", p.A.Close) })
-		errB := bounded("B.Close", p.B.Close)
+		wg.Go(func() { bounded(0, "A.Close", p.A.Close) })
+		bounded(1, "B.Close", p.B.Close)
 		wg.Wait()
-		errStop := bounded("stop", func() error {
+		bounded(2, "stop", func() error {
 			if p.stop != nil {
 				p.stop()
 			}
 			return nil
 		})
-		p.closeErr = errors.Join(errA, errB, errStop)
+		p.closeErr, p.closeTimes = errors.Join(errs...), times
 	})
 	return p.closeErr
 }
 
-func closeQuietly(a, b net.Conn, stop func()) {
+// CloseTimes reports how long Close took for each endpoint and for stop,
+// once Close has returned.
+func (p *Pair) CloseTimes() []CloseTime { return slices.Clone(p.closeTimes) }
+
+func closeQuietly(transport string, a, b net.Conn, stop func()) {
 	for _, c := range []net.Conn{a, b} {
 		if c != nil {
-			_ = Within(CloseTimeout, "Close", c.Close)
+			_, _ = CloseWithin(transport, "Close", c.Close)
 		}
 	}
 	if stop != nil {
-		_ = Within(CloseTimeout, "stop", func() error { stop(); return nil })
+		_, _ = CloseWithin(transport, "stop", func() error { stop(); return nil })
 	}
 }

@@ -20,7 +20,7 @@ func SweepCapacity(ctx context.Context, tr Transport, knob string, settings []in
 			return s, err
 		}
 		c, err := func() (Capacity, error) {
-			defer func() { _ = Within(CloseTimeout, "B.Close", p.B.Close); _ = p.Close() }()
+			defer func() { _, _ = CloseWithin(p.Transport, "B.Close", p.B.Close); _ = p.Close() }()
 			if err := SetKnob(knob, p.A, p.B, size, fixed); err != nil {
 				return Capacity{}, err
 			}

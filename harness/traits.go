@@ -20,6 +20,12 @@ const (
 	KindCustom Kind = "custom" // anything a user plugs in
 )
 
+// OnlyRecorded reports whether observed specs only record what a
+// transport of kind k does: a custom transport or a relay, for which no
+// outcome is declared (Expected). A call that fails in such a spec
+// becomes its outcome instead of a failure.
+func (k Kind) OnlyRecorded() bool { return k == KindCustom || k == KindRelay }
+
 // Kernel reports whether the endpoints are kernel objects whose queues the
 // probes can read.
 func (k Kind) Kernel() bool { return k == KindTCP || k == KindUnix || k == KindPipe }
@@ -69,8 +75,13 @@ func discover(c net.Conn, a Ability) bool {
 	case CloseRead:
 		_, ok := c.(interface{ CloseRead() error })
 		return ok
-	case ReadDeadline, WriteDeadline, FullClose:
+	case ReadDeadline, WriteDeadline:
+		if e, ok := c.(interface{ hasDeadline(Ability) bool }); ok {
+			return e.hasDeadline(a) // an adapted endpoint knows which setters it has
+		}
 		return true // every net.Conn claims them; Traits.Lacks says otherwise
+	case FullClose:
+		return true
 	case Descriptor:
 		r, w := RawConns(c)
 		return r != nil && w != nil

@@ -36,9 +36,10 @@ func FromMakePipe(name string, mp func() (c1, c2 net.Conn, stop func(), err erro
 }
 
 // Without declares that tr lacks the given abilities even where its types
-// suggest otherwise, for example a Close that only half-closes (FullClose) or
-// a SetWriteDeadline that is accepted but ignored (WriteDeadline). Specs that
-// need a declared-missing ability are reported as unsupported.
+// suggest otherwise, for example a SetWriteDeadline that is accepted but
+// ignored (WriteDeadline). Specs that need a declared-missing ability are
+// reported as unsupported. A Close that only half-closes is declared with
+// HalfCloseOnClose.
 func Without(tr Transport, lacks ...Ability) Transport {
 	t := tr.Traits()
 	t.Lacks = append(append([]Ability(nil), t.Lacks...), lacks...)

@@ -3,7 +3,7 @@
 # (docs/conformance-linux.md) and the copy embedded in README.md current.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-md=${1:-out/report/suites/conformance.md}
+md=${1:-out/report/suites/TestBuiltin/conformance.md}
 [ "$(uname -s)" = Linux ] && [ -f "$md" ] || exit 0
 cp "$md" docs/conformance-linux.md
 # README gets the matrix without its title, headings one level down.

@@ -64,7 +64,7 @@ var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, 
 	watch(&progress, map[string]func() error{
 		"B reads the bytes the Writes reported": func() error { return harness.ReceivePattern(c.B, 12, total, &progress) },
 	})
-	_ = within(OpBound, "A.Close", c.A.Close) // crypto/tls may report its failed close_notify
+	_ = c.close("A.Close", c.A) // crypto/tls may report its failed close_notify
 	var extra int
 	_ = within(OpBound, "B.Read after A.Close", func() error { var err error; extra, err = c.B.Read(make([]byte, 64<<10)); return err })
 	Expect(extra).To(BeZero(), "B received %d bytes more than the Writes reported accepting", extra)

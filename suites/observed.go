@@ -32,6 +32,65 @@ func (c *Case) Outcome(outcome, summary string, values map[string]any) {
 	}
 }
 
+// must ends an observed spec's step that failed: err is the step's error,
+// a hang or an error the spec cannot go on from. Where observed outcomes
+// are only recorded (a custom or relay transport: harness.Kind.OnlyRecorded),
+// it records "<what>: <error>" as the outcome and ends the spec, which
+// passes: what happened is the finding. On a built-in kind, and for a
+// panic anywhere, the spec fails.
+func (c *Case) must(what string, err error) {
+	GinkgoHelper()
+	if err == nil {
+		return
+	}
+	if !c.Kind.OnlyRecorded() || harness.IsPanic(err) {
+		Fail(fmt.Sprintf("%s: %v", what, err))
+	}
+	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error()})
+	panic(observationEnded{})
+}
+
+// observationEnded ends an observed spec once must has recorded its outcome.
+type observationEnded struct{}
+
+// endObservation, deferred by every spec, lets a spec that must ended
+// pass; any other panic (Ginkgo's Fail and Skip included) goes on up.
+func endObservation() {
+	if v := recover(); v != nil {
+		if _, ok := v.(observationEnded); !ok {
+			panic(v)
+		}
+	}
+}
+
+// mustWithin runs op within d as an observed spec's step (see must) and
+// returns nothing: its error has ended the spec.
+func (c *Case) mustWithin(d time.Duration, what string, op func() error) {
+	GinkgoHelper()
+	c.must(what, harness.Within(d, what, op))
+}
+
+// mustSetDeadline calls a deadline setter as an observed spec's step.
+func (c *Case) mustSetDeadline(what string, set func(time.Time) error, t time.Time) {
+	GinkgoHelper()
+	c.mustWithin(OpBound, what, func() error { return set(t) })
+}
+
+// closeObserved closes conn as an observed spec's step: a Close that hangs
+// or panics ends the spec (see must); an error it returns is part of the
+// outcome, as "; <what>: <error>" (nothing when Close succeeds).
+func (c *Case) closeObserved(what string, conn net.Conn) string {
+	GinkgoHelper()
+	err := closeOne(c.Transport, what, conn)
+	if harness.IsHung(err) || harness.IsPanic(err) {
+		c.must(what, err)
+	}
+	if err != nil {
+		return fmt.Sprintf("; %s: %s", what, eventName(err))
+	}
+	return ""
+}
+
 // EventWait bounds a Read or Write whose result a spec records: one that
 // has not returned by then is recorded as "timeout" (with a deadline) or
 // "blocks" (without).

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gmeasure"
 
 	"github.com/streamspec/streamspec/harness"
@@ -41,7 +40,7 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 		if i == 0 {
 			first = cp
 		}
-		Expect(harness.CheckCapacity(runtime.GOOS, c.Kind, cp)).To(Succeed(), "sample %d", i+1)
+		c.must(fmt.Sprintf("sample %d", i+1), harness.CheckCapacity(runtime.GOOS, c.Kind, cp))
 	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
@@ -103,15 +102,13 @@ var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext,
 			p = openAnother(ctx, c)
 		}
 		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
-		Expect(err).NotTo(HaveOccurred())
+		c.must("measuring the wake-up", err)
 		wk.Transport = c.Transport
 		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
-		Expect(harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk)).To(Succeed(), "sample %d", i+1)
+		c.must(fmt.Sprintf("sample %d", i+1), harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk))
 		if c.Can(harness.WriteDeadline) {
-			setDeadline("A.SetWriteDeadline", p.A.SetWriteDeadline, time.Now().Add(OpBound))
-			var n int
-			err := within(2*OpBound, "A.Write after the writer was woken", func() (err error) { n, err = p.A.Write(make([]byte, 1024)); return })
-			Expect(err).NotTo(HaveOccurred(), "Write after the writer was woken (%d bytes went in)", n)
+			c.mustSetDeadline("A.SetWriteDeadline", p.A.SetWriteDeadline, time.Now().Add(OpBound))
+			c.mustWithin(2*OpBound, "A.Write after the writer was woken", func() error { _, err := p.A.Write(make([]byte, 1024)); return err })
 		}
 		if i == 0 {
 			first, settle = wk, cp.SettleMillis
@@ -140,14 +137,14 @@ var (
 func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	GinkgoHelper()
 	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
-	Expect(err).NotTo(HaveOccurred())
+	c.must("sweeping "+knob, err)
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	var cells []string
 	for _, p := range s.Points {
 		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
 	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points})
-	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
+	c.must("the "+knob+" sweep", harness.CheckSweep(runtime.GOOS, c.Kind, s))
 }
 
 // measureCapacity fills a→b and fails the spec on an error.
@@ -155,7 +152,9 @@ func measureCapacity(ctx SpecContext, c *Case, a, b net.Conn) harness.Capacity {
 	GinkgoHelper()
 	cp, err := harness.MeasureCapacity(ctx, a, b, fillOptions(c)...)
 	cp.Transport = c.Transport
-	Expect(err).NotTo(HaveOccurred(), "measuring capacity (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes)
+	if err != nil {
+		c.must("measuring capacity", fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err))
+	}
 	return cp
 }
 
@@ -171,17 +170,27 @@ func fillOptions(c *Case) []harness.FillOption {
 func openAnother(ctx SpecContext, c *Case) *harness.Pair {
 	GinkgoHelper()
 	p, err := harness.Open(ctx, c.Tr)
-	Expect(err).NotTo(HaveOccurred(), "opening another pair")
-	DeferCleanup(func() { Expect(closePair(p)).To(Succeed(), "closing the extra pair") })
+	c.must("opening another pair", err)
+	DeferCleanup(func() {
+		if err := closePair(p); err != nil {
+			Fail("closing the extra pair: " + err.Error())
+		}
+	})
 	closeReaderFirst(p)
 	return p
 }
 
-// closeReaderFirst closes p's reader before the pair is closed: a writer
+// closeReaderFirst closes p's reader no later than its writer: a writer
 // left with a full buffer may otherwise spend its Close waiting for space
 // (crypto/tls sends close_notify with a 5 s deadline), while a peer gone
-// fails that at once. Cleanups run last-in first-out, so this runs before
-// the pair's own.
+// fails that at once. Both ends close at once (harness.Pair.Close): a
+// reader closed alone first would wait for the writer's reply if its Close
+// waits for one (coder/websocket, 5 s). Cleanups run last-in first-out, so
+// this runs before the pair's own, which then has nothing to do.
 func closeReaderFirst(p *harness.Pair) {
-	DeferCleanup(func() { _ = closeEndpoint("B.Close", p.B) })
+	DeferCleanup(func() {
+		if err := closePair(p); err != nil {
+			Fail("closing the pair: " + err.Error())
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -16,13 +15,14 @@ import (
 // bytes from B it never read, then B closes. TCP MUST send RST instead of
 // FIN (RFC 2525 2.17), so A reads its 10 bytes and then ECONNRESET; a Unix
 // socket reports ECONNRESET on Linux. Outcome: "read: <A's Reads>; write:
-// <A's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE".
+// <A's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE",
+// and "; B.Close: <error>" if B's Close returned one.
 var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
-	pendingA := leaveUnread(c.A, c.B, 100, 50, "A", "B")
-	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	pendingA := leaveUnread(c, c.A, c.B, 100, 50, "A", "B")
+	pendingB := leaveUnread(c, c.B, c.A, 20, 10, "B", "A")
 	settle(pendingA, pendingB)
-	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
-	c.Outcome(peerView(c, 10, map[string]any{"A_write": pendingA.result(), "B_write": pendingB.result()}))
+	closed := c.closeObserved("B.Close", c.B)
+	c.Outcome(peerView(c, 10, closed, map[string]any{"A_write": pendingA.result(), "B_write": pendingB.result()}))
 })
 
 // Abortive close: B sets SO_LINGER {on, 0} and closes with 10 bytes it
@@ -34,11 +34,11 @@ var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
 	if errors.Is(err, harness.ErrNoSocketOption) {
 		Skip(harness.UnsupportedPrefix + c.Transport + " has no SO_LINGER: " + err.Error())
 	}
-	Expect(err).NotTo(HaveOccurred(), "%s on B", how)
-	pendingB := leaveUnread(c.B, c.A, 20, 10, "B", "A")
+	c.must(how+" on B", err)
+	pendingB := leaveUnread(c, c.B, c.A, 20, 10, "B", "A")
 	settle(pendingB)
-	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
-	c.Outcome(peerView(c, 10, map[string]any{"linger_set_by": how, "B_write": pendingB.result()}))
+	closed := c.closeObserved("B.Close", c.B)
+	c.Outcome(peerView(c, 10, closed, map[string]any{"linger_set_by": how, "B_write": pendingB.result()}))
 })
 
 // CloseRead (SHUT_RD) on A, then B writes: a built-in MUST show the
@@ -48,7 +48,7 @@ var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
 // The spec records what A's Reads return for the bytes sent after.
 // Outcome: "peer write: <B's Writes>; read: <A's Reads>".
 var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
-	Expect(within(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)).To(Succeed())
+	c.mustWithin(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)
 	ok, errs := writeEvents(c, c.B, 3, 1)
 	queued := arrived(c.A, 10*ok, 200*time.Millisecond) // XNU drops it: do not wait long
 	events, bytes := readEvents(c, c.A, 6)
@@ -62,21 +62,22 @@ var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
 // its OS. The spec records how many Writes succeed before the first error
 // and which errors follow (ECONNRESET, EPIPE, io.ErrClosedPipe); the
 // contract write-to-closed-peer asserts only that they fail. Outcome:
-// "ok, " when some Writes succeeded, then the errors, e.g. "ok, EPIPE".
+// "ok, " when some Writes succeeded, then the errors, e.g. "ok, EPIPE",
+// and "; B.Close: <error>" if B's Close returned one.
 var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
-	Expect(within(OpBound, "B.Close", c.B.Close)).To(Succeed())
+	closed := c.closeObserved("B.Close", c.B)
 	ok, errs := writeEvents(c, c.A, 10000, 2)
-	c.Outcome(writeOutcome(ok, errs), writeSummary(ok, errs), map[string]any{"writes_ok": ok, "errors": errs})
+	c.Outcome(writeOutcome(ok, errs)+closed, writeSummary(ok, errs)+closed, map[string]any{"writes_ok": ok, "errors": errs})
 })
 
 // leaveUnread has w write size bytes and r read only n of them, so that
 // size-n bytes are known to have arrived and wait unread. The Write runs
 // alongside, as a synchronous transport needs.
-func leaveUnread(w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
+func leaveUnread(c *Case, w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
 	GinkgoHelper()
 	p := &pendingWrite{done: make(chan error, 1)}
 	go func() { _, err := w.Write(make([]byte, size)); p.done <- err }()
-	Expect(readFull(r, make([]byte, n), OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName))).To(Succeed())
+	c.mustWithin(OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName), readAll(r, make([]byte, n)))
 	return p
 }
 
@@ -116,11 +117,12 @@ func (w *pendingWrite) result() string {
 }
 
 // peerView records what A's Reads and then Writes return after B closed,
-// with unread bytes of B's still waiting at A.
-func peerView(c *Case, unread int, values map[string]any) (outcome, summary string, _ map[string]any) {
+// with unread bytes of B's still waiting at A; closed is what B's Close
+// said (closeObserved).
+func peerView(c *Case, unread int, closed string, values map[string]any) (outcome, summary string, _ map[string]any) {
 	events, bytes := readEvents(c, c.A, 6)
 	ok, errs := writeEvents(c, c.A, 3, 1)
 	values["reads"], values["read_bytes"], values["writes_ok"], values["write_errors"] = events, bytes, ok, errs
-	return fmt.Sprintf("read: %s; write: %s", readOutcome(events, bytes, unread), writeOutcome(ok, errs)),
-		fmt.Sprintf("read %s; write %s", readSummary(events, bytes), writeSummary(ok, errs)), values
+	return fmt.Sprintf("read: %s; write: %s%s", readOutcome(events, bytes, unread), writeOutcome(ok, errs), closed),
+		fmt.Sprintf("read %s; write %s%s", readSummary(events, bytes), writeSummary(ok, errs), closed), values
 }

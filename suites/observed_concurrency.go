@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -27,7 +26,7 @@ var _ = behaviour(harness.PipeBufAtomic, 10*time.Second, func(ctx SpecContext, c
 	var writers [2]*os.File
 	for i := range writers {
 		f, err := harness.DupWriter(c.A)
-		Expect(err).NotTo(HaveOccurred(), "duplicating A's writing descriptor")
+		c.must("duplicating A's writing descriptor", err)
 		DeferCleanup(f.Close)
 		writers[i] = f
 	}
@@ -82,6 +81,6 @@ func interleaved(c *Case, writers [2]*os.File, size, records int) int {
 			return nil
 		}
 	}
-	watch(&progress, ops)
+	c.must(fmt.Sprintf("two writers of %d-byte records", size), harness.Watch(&progress, ops))
 	return mixed
 }

@@ -26,8 +26,8 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 	chunk := make([]byte, 64<<10)
 	var accepted int64
 	var rest []byte
-	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(50*time.Millisecond))
-	err := within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
+	c.mustSetDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(50*time.Millisecond))
+	err := harness.Within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
 		for accepted <= harness.BackpressureBound {
 			_, _ = src.Read(chunk)
 			n, err := c.A.Write(chunk)
@@ -39,12 +39,15 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 		}
 		return nil
 	})
+	if harness.IsPanic(err) {
+		c.must("A.Write", err)
+	}
 	values := map[string]any{"accepted_bytes": accepted, "timeout_error": eventName(err)}
 	if !errors.Is(err, os.ErrDeadlineExceeded) {
 		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(err), accepted), values)
 		return
 	}
-	setDeadline("A.SetWriteDeadline(zero)", c.A.SetWriteDeadline, time.Time{})
+	c.mustSetDeadline("A.SetWriteDeadline(zero)", c.A.SetWriteDeadline, time.Time{})
 
 	var progress atomic.Int64
 	total := accepted + int64(len(rest)) + after

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -39,24 +38,26 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	// (net.Pipe): B reads alongside once A has not finished within a moment.
 	synchronous := false
 	if _, err := harness.Unread(c.B); err == nil {
-		Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's small Writes")
-		Expect(arrived(c.B, small*writes, OpBound)).To(BeTrue(), "the small Writes did not all arrive at B")
+		c.must("A's small Writes", waitDone(done, OpBound, "A's small Writes"))
+		if !arrived(c.B, small*writes, OpBound) {
+			c.must("B waits for the small Writes", fmt.Errorf("not all %d bytes arrived within %v", small*writes, OpBound))
+		}
 	} else {
 		select {
 		case err := <-done:
-			Expect(err).NotTo(HaveOccurred(), "A's small Writes")
+			c.must("A's small Writes", err)
 		case <-time.After(50 * time.Millisecond):
 			synchronous = true
 		}
 	}
-	smallReads := readSizes(c.B, small*writes, 64<<10)
+	smallReads := readSizes(c, c.B, small*writes, 64<<10)
 	if synchronous {
-		Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's small Writes")
+		c.must("A's small Writes", waitDone(done, OpBound, "A's small Writes"))
 	}
 
 	go func() { _, err := c.A.Write(make([]byte, large)); done <- err }()
-	largeReads := readSizes(c.B, large, large)
-	Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()), "A's 1 MiB Write")
+	largeReads := readSizes(c, c.B, large, large)
+	c.must("A's 1 MiB Write", waitDone(done, OpBound, "A's 1 MiB Write"))
 
 	smallVerdict := "coalesced"
 	switch {
@@ -70,15 +71,15 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 		map[string]any{"small_read_sizes": histogram(smallReads), "large_read_sizes": histogram(largeReads)})
 })
 
-// readSizes reads total bytes from c with a buffer of size bytes and
+// readSizes reads total bytes from conn with a buffer of size bytes and
 // returns the size of every Read.
-func readSizes(c net.Conn, total, size int) []int {
+func readSizes(c *Case, conn net.Conn, total, size int) []int {
 	GinkgoHelper()
 	var sizes []int
 	buf := make([]byte, size)
-	Expect(within(OpBound, fmt.Sprintf("reading %d bytes", total), func() error {
+	c.mustWithin(OpBound, fmt.Sprintf("reading %d bytes", total), func() error {
 		for got := 0; got < total; {
-			n, err := c.Read(buf[:min(size, total-got)])
+			n, err := conn.Read(buf[:min(size, total-got)])
 			if n > 0 {
 				sizes = append(sizes, n)
 				got += n
@@ -88,8 +89,19 @@ func readSizes(c net.Conn, total, size int) []int {
 			}
 		}
 		return nil
-	})).To(Succeed())
+	})
 	return sizes
+}
+
+// waitDone waits up to d for an operation running in a goroutine to
+// report on done, and returns its error or a HungError.
+func waitDone(done <-chan error, d time.Duration, what string) error {
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		return &harness.HungError{Op: what, After: d}
+	}
 }
 
 func reads(n int) string {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -27,7 +26,7 @@ var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Cas
 	AddReportEntry(harness.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
 	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s B", harness.Bytes(cp.SenderUnsentBytes),
 		harness.Bytes(cp.InFlightBytes), harness.Bytes(cp.ReceiverQueuedBytes), harness.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
-	expectThreeTerms(cp)
+	c.must("bytes in flight", threeTerms(cp))
 })
 
 // Capacity and bytes in flight against the path's bandwidth-delay product,
@@ -46,10 +45,14 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 	var cells []string
 	for _, v := range variants {
 		p, err := harness.Open(ctx, v.Transport)
-		Expect(err).NotTo(HaveOccurred(), "opening a pair over %s", v.Label)
-		DeferCleanup(func() { Expect(closePair(p)).To(Succeed(), "closing the pair over %s", v.Label) })
+		c.must("opening a pair over "+v.Label, err)
+		DeferCleanup(func() {
+			if err := closePair(p); err != nil {
+				Fail(fmt.Sprintf("closing the pair over %s: %v", v.Label, err))
+			}
+		})
 		cp, at := measureInFlight(ctx, c, v.Transport, p.A, p.B)
-		expectThreeTerms(cp)
+		c.must("bytes in flight", threeTerms(cp))
 		extra := map[string]int64{"in_flight_permille": 1000 * cp.InFlightBytes / max(cp.AcceptedBytes, 1)}
 		for k, val := range inFlightValues(cp, at) {
 			if n, ok := val.(int64); ok {
@@ -67,19 +70,29 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 		return
 	}
 	first, last := s.Points[0].Extra["in_flight_bytes"], s.Points[len(s.Points)-1].Extra["in_flight_bytes"]
-	Expect(last).To(BeNumerically(">=", 2*first), "bytes in flight did not grow with the bandwidth-delay product: %s", strings.Join(cells, ", "))
+	if last < 2*first {
+		c.must("bytes in flight", fmt.Errorf("they did not grow with the bandwidth-delay product: %s", strings.Join(cells, ", ")))
+	}
 })
 
-// expectThreeTerms checks an in-flight measurement: conserved to the byte,
-// with bytes unsent, in flight and at the receiver.
-func expectThreeTerms(cp harness.Capacity) {
-	GinkgoHelper()
-	Expect(cp.Conserved).To(BeTrue(), "%s: %s = %d bytes, but %d were accepted", cp.Transport, cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
-	Expect(cp.SenderUnsentBytes).To(BeNumerically(">", 0), "%s: nothing unsent at the sender", cp.Transport)
-	Expect(cp.InFlightBytes).To(BeNumerically(">", 0), "%s: nothing in flight with the bottleneck held", cp.Transport)
-	Expect(cp.TCP).NotTo(BeNil(), "%s: no TCP state", cp.Transport)
-	Expect(cp.TCP.UnackedPackets).To(BeNumerically(">", 0), "%s: TCP_INFO unacked is 0 with the bottleneck held", cp.Transport)
-	Expect(cp.ReceiverQueuedBytes).To(BeNumerically(">", 0), "%s: nothing at the receiver", cp.Transport)
+// threeTerms checks an in-flight measurement: conserved to the byte, with
+// bytes unsent, in flight and at the receiver.
+func threeTerms(cp harness.Capacity) error {
+	switch {
+	case !cp.Conserved:
+		return fmt.Errorf("%s: %s = %d bytes, but %d were accepted", cp.Transport, cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
+	case cp.SenderUnsentBytes <= 0:
+		return fmt.Errorf("%s: nothing unsent at the sender", cp.Transport)
+	case cp.InFlightBytes <= 0:
+		return fmt.Errorf("%s: nothing in flight with the bottleneck held", cp.Transport)
+	case cp.TCP == nil:
+		return fmt.Errorf("%s: no TCP state", cp.Transport)
+	case cp.TCP.UnackedPackets <= 0:
+		return fmt.Errorf("%s: TCP_INFO unacked is 0 with the bottleneck held", cp.Transport)
+	case cp.ReceiverQueuedBytes <= 0:
+		return fmt.Errorf("%s: nothing at the receiver", cp.Transport)
+	}
+	return nil
 }
 
 // networkPath is the transport under test as a NetworkPath, or skips.
@@ -102,10 +115,10 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 	GinkgoHelper()
 	warm := 16<<20 + 8*np.BDP()
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.must("the warm-up", harness.Watch(&progress, map[string]func() error{
 		"A sends the warm-up": func() error { return harness.SendPattern(a, 21, warm, &progress) },
 		"B reads it":          func() error { return harness.ReceivePattern(b, 21, warm, &progress) },
-	})
+	}))
 
 	type hold struct {
 		release func() error
@@ -143,14 +156,16 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 	if errors.Is(h.err, errors.ErrUnsupported) {
 		Skip(harness.UnsupportedPrefix + h.err.Error())
 	}
-	Expect(h.err).NotTo(HaveOccurred(), "holding the bottleneck")
-	Expect(h.release).NotTo(BeNil(), "the writer settled before any byte reached the receiver")
+	c.must("holding the bottleneck", h.err)
+	if h.release == nil {
+		c.must("holding the bottleneck", errors.New("the writer settled before any byte reached the receiver"))
+	}
 	cp.Transport = np.Name()
 	cp.Notes = "bottleneck held from the first byte at the receiver; path: " + np.Traits().Notes
-	Expect(within(OpBound, "releasing the bottleneck", h.release)).To(Succeed())
-	watch(&progress, map[string]func() error{
+	c.mustWithin(OpBound, "releasing the bottleneck", h.release)
+	c.must("B reads what was accepted", harness.Watch(&progress, map[string]func() error{
 		"B reads what was accepted": func() error { return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes, &progress) },
-	})
+	}))
 	return cp, h.at
 }
 

@@ -49,30 +49,59 @@ func setDeadline(what string, set func(time.Time) error, t time.Time) {
 	Expect(within(OpBound, what, func() error { return set(t) })).To(Succeed(), what)
 }
 
-// closeHung is set once a Close of the spec's transport has hung; open
-// clears it. Later cleanups then skip their Close calls, so a transport
-// whose Close never returns costs one harness.CloseTimeout a spec, not one
-// per pair it opened.
+// closeHung is set once a Close has hung in the running spec; open clears
+// it. The spec's later Closes are skipped: it has failed already, and a
+// transport whose Close never returns costs one harness.CloseTimeout a
+// spec. (harness.CloseWithin shortens that for the transport's later
+// specs.)
 var closeHung atomic.Bool
 
-// closeEndpoint closes one endpoint, bounded, unless a Close already hung.
-func closeEndpoint(what string, c net.Conn) error {
+// closeOne closes one endpoint of transport with harness.CloseWithin,
+// records its time if it was slow, and returns Close's own error, or a
+// HungError or PanicError. Close's own error fails no spec by itself: a
+// Close may report that the peer had gone or that a close handshake timed
+// out and still have closed; specs judge it by what the endpoint does
+// afterwards.
+func closeOne(transport, what string, c net.Conn) error {
 	if closeHung.Load() {
-		return fmt.Errorf("%s skipped: an earlier Close hung", what)
+		return fmt.Errorf("%s not called: an earlier Close in this spec hung", what)
 	}
-	err := harness.Within(harness.CloseTimeout, what, c.Close)
-	if harness.IsHung(err) {
+	t, err := harness.CloseWithin(transport, what, c.Close)
+	recordClose(t)
+	if t.Hung {
 		closeHung.Store(true)
 	}
 	return err
 }
 
-// closePair closes p, unless a Close already hung.
+// close closes one endpoint of the spec's pair as a step of a spec: it
+// fails the spec if Close hangs or panics and returns Close's own error.
+func (c *Case) close(what string, conn net.Conn) error {
+	GinkgoHelper()
+	err := closeOne(c.Transport, what, conn)
+	if harness.IsHung(err) || harness.IsPanic(err) {
+		Fail(fmt.Sprintf("transport %s: %v", c.Transport, err))
+	}
+	return err
+}
+
+// recordClose attaches a Close that was slow, or hung, to the spec's
+// report: the matrix shows how long it took (values close_ms).
+func recordClose(t harness.CloseTime) {
+	if t.Slow() || t.Hung {
+		AddReportEntry(harness.EntryClose, t, ReportEntryVisibilityFailureOrVerbose)
+	}
+}
+
+// closePair closes p, unless a Close already hung, and records slow Closes.
 func closePair(p *harness.Pair) error {
 	if closeHung.Load() {
 		return fmt.Errorf("transport %s: pair not closed: an earlier Close hung", p.Transport)
 	}
 	err := p.Close()
+	for _, t := range p.CloseTimes() {
+		recordClose(t)
+	}
 	if harness.IsHung(err) {
 		closeHung.Store(true)
 	}
@@ -94,7 +123,12 @@ func closeAll(pairs []*harness.Pair) error {
 // readFull reads exactly len(p) bytes from c within d.
 func readFull(c net.Conn, p []byte, d time.Duration, what string) error {
 	GinkgoHelper()
-	return within(d, what, func() error {
+	return within(d, what, readAll(c, p))
+}
+
+// readAll is a Read loop that fills p.
+func readAll(c net.Conn, p []byte) func() error {
+	return func() error {
 		for got := 0; got < len(p); {
 			n, err := c.Read(p[got:])
 			got += n
@@ -103,7 +137,7 @@ func readFull(c net.Conn, p []byte, d time.Duration, what string) error {
 			}
 		}
 		return nil
-	})
+	}
 }
 
 // fillUntilBlocked writes to c with the reader stopped until Write stops

@@ -21,11 +21,18 @@ import (
 // ReportDirEnv names the environment variable that sets where the report
 // files go; the -streamspec.report-dir flag overrides it. "off" writes
 // none. A relative path is taken from the module root, since go test runs
-// each package in its own directory.
+// each package in its own directory; {package} and {test} in it become the
+// package's path from the module root and the test that called Run.
 const ReportDirEnv = "STREAMSPEC_REPORT_DIR"
 
+// DefaultReportDir is where the report files go unless told: one
+// directory per package and test, so that no test's report replaces
+// another's. Under DescribeConformance in a Ginkgo suite of one's own,
+// {test} is empty.
+const DefaultReportDir = "out/report/{package}/{test}"
+
 var reportDir = flag.String("streamspec.report-dir", "",
-	"where the conformance report goes (default: out/report/<package> under the module root; off: no files); also $"+ReportDirEnv)
+	"where the conformance report goes (default: "+DefaultReportDir+" under the module root; off: no files); also $"+ReportDirEnv)
 
 // columns lists the transports in the order DescribeConformance declared
 // them: the matrix's column order. Every Ginkgo process declares the same
@@ -47,7 +54,7 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 	color := !reporter.NoColor && report.ColorTerminal(os.Stdout)
 	fmt.Println()
 	_ = rep.Text(os.Stdout, report.TextOptions{Color: color})
-	dir := outputDir(r.SuitePath)
+	dir := outputDir(cmp.Or(*reportDir, os.Getenv(ReportDirEnv)), r.SuitePath, runTest, os.Getenv(ChildEnv) != "")
 	if dir == "" {
 		return
 	}
@@ -57,25 +64,29 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 	fmt.Printf("report: %s/conformance.{txt,md,json,html}\n", dir)
 })
 
-// outputDir is where the report files go for the suite in suitePath, or ""
-// for none.
-func outputDir(suitePath string) string {
-	dir := cmp.Or(*reportDir, os.Getenv(ReportDirEnv))
+// outputDir is where the report files go for the suite in suitePath, run
+// by test, or "" for none: dir (DefaultReportDir when empty) with its
+// placeholders filled, under the module root unless absolute. A child run
+// of Run (child) whose dir has no {test} writes to a subdirectory named
+// after its test, so it never replaces the files of the run in the parent.
+func outputDir(dir, suitePath, test string, child bool) string {
 	if dir == "off" {
 		return ""
 	}
-	root := moduleRoot(suitePath)
-	if dir == "" {
-		rel, err := filepath.Rel(root, suitePath)
-		if err != nil || rel == "." {
-			rel = ""
-		}
-		return filepath.Join(root, "out", "report", rel)
+	dir = cmp.Or(dir, DefaultReportDir)
+	if child && !strings.Contains(dir, "{test}") {
+		dir = filepath.Join(dir, "{test}")
 	}
+	root := moduleRoot(suitePath)
+	pkg, err := filepath.Rel(root, suitePath)
+	if err != nil || pkg == "." {
+		pkg = ""
+	}
+	dir = strings.NewReplacer("{package}", pkg, "{test}", test).Replace(dir)
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(root, dir)
 	}
-	return dir
+	return filepath.Clean(dir)
 }
 
 // moduleRoot is the nearest directory at or above dir with a go.mod, or
@@ -201,12 +212,29 @@ func entry(rep *report.Report, e types.ReportEntry, res *report.Result, t *repor
 	case harness.EntryObservation:
 		var o harness.Observation
 		if report.Decode([]byte(data), &o) == nil {
-			res.Summary = strings.TrimPrefix(res.Summary+"; "+o.Summary, "; ")
+			if o.Summary != "" {
+				res.Summary = strings.TrimPrefix(res.Summary+"; "+o.Summary, "; ")
+			}
 			for k, v := range o.Values {
 				if res.Values == nil {
 					res.Values = map[string]any{}
 				}
 				res.Values[k] = v
+			}
+		}
+	case harness.EntryClose:
+		var ct harness.CloseTime
+		if report.Decode([]byte(data), &ct) == nil {
+			if res.Values == nil {
+				res.Values = map[string]any{}
+			}
+			ms, _ := res.Values["close_ms"].(map[string]any)
+			if ms == nil {
+				ms = map[string]any{}
+				res.Values["close_ms"] = ms
+			}
+			if prev, _ := ms[ct.Op].(float64); ct.Millis > prev {
+				ms[ct.Op] = ct.Millis
 			}
 		}
 	case harness.EntryCapacity:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -92,6 +93,7 @@ type end struct {
 	wmu       sync.Mutex // one Write at a time, so concurrent Writes stay whole
 	closed    chan struct{}
 	closeOnce sync.Once
+	readShut  atomic.Bool // closeRead: Reads fail, the peer's Writes fail
 	q         quirks
 }
 
@@ -104,6 +106,9 @@ func (e *end) Read(p []byte) (int, error) {
 	for {
 		if err := e.check(&e.rd); err != nil {
 			return 0, err
+		}
+		if e.readShut.Load() {
+			return 0, net.ErrClosed
 		}
 		d.mu.Lock()
 		if d.eof && e.q.eofFirst {
@@ -213,6 +218,45 @@ func (e *end) CloseWrite() error {
 	e.out.eof = true
 	e.out.notify()
 	return nil
+}
+
+// closeRead ends the reading direction: what is queued is dropped, Reads
+// fail and the peer's Writes fail (a QUIC STOP_SENDING).
+func (e *end) closeRead() {
+	e.readShut.Store(true)
+	e.in.mu.Lock()
+	defer e.in.mu.Unlock()
+	e.in.gone = true
+	e.in.ring.reset()
+	e.in.notify()
+}
+
+// peerClosed reports whether the peer has closed its end (not only its
+// writing direction).
+func (e *end) peerClosed() bool {
+	e.out.mu.Lock()
+	defer e.out.mu.Unlock()
+	return e.out.gone
+}
+
+// awaitPeerEOF waits up to d for the peer to end its writing direction
+// (CloseWrite or Close) and reports whether it did.
+func (e *end) awaitPeerEOF(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		e.in.mu.Lock()
+		eof, changed := e.in.eof, e.in.changed
+		e.in.mu.Unlock()
+		if eof {
+			return true
+		}
+		select {
+		case <-changed:
+		case <-t.C:
+			return false
+		}
+	}
 }
 
 func (e *end) LocalAddr() net.Addr  { return addr{} }

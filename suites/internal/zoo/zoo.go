@@ -5,6 +5,8 @@
 package zoo
 
 import (
+	"time"
+
 	"github.com/streamspec/streamspec/harness"
 )
 
@@ -19,15 +21,24 @@ const (
 	// Hostile transports hang, panic or fail to open: every spec they fail
 	// must fail in bounded time with a message containing Want.
 	Hostile Kind = "hostile"
+	// Library transports are shaped like a real library that documents a
+	// departure from the contract: they must fail exactly the contract
+	// specs in Fails and pass every other spec they support.
+	Library Kind = "library"
 )
 
 // Entry is a zoo transport and what the self-test expects of it.
 type Entry struct {
 	Transport harness.Transport
 	Kind      Kind
-	What      string // the fault, or what is unusual
-	Target    string // for Broken: the contract behaviour that must catch the fault
-	Want      string // for Hostile: a fragment of every failure message, such as "hung"
+	What      string        // the fault, or what is unusual
+	Target    string        // for Broken: the contract behaviour that must catch the fault
+	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the target's
+	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
+
+	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
+	Fails    []string // for Library: the contract specs it must fail
+	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
 }
 
 func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Conn) Conn) Entry {

@@ -1,6 +1,7 @@
 package zoo_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,26 +31,41 @@ const (
 	hostileBound = 5 * time.Second
 )
 
+// group is a set of zoo entries run in one child process, on the contract
+// specs or, with all, on every spec.
+type group struct {
+	entries []zoo.Entry
+	all     bool
+}
+
 // groups splits the zoo into runs that go at once, one process each: the
-// CPU-bound faults and legal transports in three, and every hostile
-// transport alone, since it mostly waits.
-func groups() map[string][]zoo.Entry {
+// CPU-bound faults and legal transports in three, on the contract; every
+// hostile transport alone, since it mostly waits, and every entry that
+// runs the observed specs too alone, on every spec.
+func groups() map[string]group {
 	faults, legal := of(zoo.Broken), of(zoo.Legal)
-	g := map[string][]zoo.Entry{
-		"legal":    legal,
-		"faults-1": faults[:len(faults)/2],
-		"faults-2": faults[len(faults)/2:],
+	g := map[string]group{
+		"legal":    {entries: slices.DeleteFunc(legal, func(e zoo.Entry) bool { return e.Observed })},
+		"faults-1": {entries: faults[:len(faults)/2]},
+		"faults-2": {entries: faults[len(faults)/2:]},
 	}
-	for _, e := range zoo.Hostiles() {
-		g[e.Transport.Name()] = []zoo.Entry{e}
+	for _, e := range entries() {
+		if e.Kind == zoo.Hostile || e.Observed {
+			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}, all: true}
+		}
 	}
 	return g
+}
+
+// entries is the whole zoo, in table order.
+func entries() []zoo.Entry {
+	return slices.Concat(zoo.Faults(), zoo.Leaks(), zoo.Libraries(), zoo.Streams(), zoo.Relays(), zoo.Unusuals(), zoo.Hostiles())
 }
 
 // of returns the zoo's entries of one kind, in table order.
 func of(kind zoo.Kind) []zoo.Entry {
 	var out []zoo.Entry
-	for _, e := range slices.Concat(zoo.Faults(), zoo.Leaks(), zoo.Relays(), zoo.Unusuals(), zoo.Hostiles()) {
+	for _, e := range entries() {
 		if e.Kind == kind {
 			out = append(out, e)
 		}
@@ -65,7 +81,7 @@ func TestZooSpecs(t *testing.T) {
 		t.Skip("the zoo's specs fail by design; TestZoo runs them in child processes")
 	}
 	var trs []harness.Transport
-	for _, e := range groups()[name] {
+	for _, e := range groups()[name].entries {
 		trs = append(trs, e.Transport)
 	}
 	suites.Run(t, trs...)
@@ -89,15 +105,9 @@ func TestZoo(t *testing.T) {
 		wg    sync.WaitGroup
 	)
 	start := time.Now()
-	hostile := map[string]bool{}
-	for _, e := range zoo.Hostiles() {
-		hostile[e.Transport.Name()] = true
-	}
-	for name := range groups() {
+	for name, g := range groups() {
 		wg.Go(func() {
-			// A hostile transport runs every spec, observed ones too: each
-			// must stay within the bound. The others run the contract.
-			reports, err := runGroup(ctx, exe, dir, name, hostile[name])
+			reports, err := runGroup(ctx, exe, dir, name, g.all)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -121,6 +131,9 @@ func TestZoo(t *testing.T) {
 	for _, e := range of(zoo.Legal) {
 		fmt.Fprintln(tw, checkLegal(t, e, specs[e.Transport.Name()]))
 	}
+	for _, e := range of(zoo.Library) {
+		fmt.Fprintln(tw, checkLibrary(t, e, specs[e.Transport.Name()]))
+	}
 	for _, e := range of(zoo.Hostile) {
 		fmt.Fprintln(tw, checkHostile(t, e, specs[e.Transport.Name()]))
 	}
@@ -142,7 +155,8 @@ func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.Spe
 		filter = ""
 	}
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout="+zooTimeout.String(),
-		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips")
+		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips",
+		"-streamspec.report-dir=off") // the groups run at once: their conformance reports would replace each other
 	cmd.Env = append(os.Environ(), groupEnv+"="+name)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.WaitDelay = 5 * time.Second
@@ -189,6 +203,9 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	case reports[i].State != types.SpecStateFailed:
 		t.Errorf("%s (%s): its target spec %s ended %s, want a failure: the spec cannot see this fault",
 			name, e.What, e.Target, reports[i].State)
+	case !strings.Contains(reports[i].Failure.Message, e.Want):
+		t.Errorf("%s (%s): its target spec %s failed for another reason: %q does not say %q",
+			name, e.What, e.Target, firstLine(reports[i].Failure.Message), e.Want)
 	default:
 		verdict = seconds(reports[i].RunTime)
 		t.Logf("%s: %s: %s", name, e.Target, firstLine(reports[i].Failure.Message))
@@ -196,29 +213,57 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	return row(name, e.What, e.Target, verdict, strings.Join(others, " "))
 }
 
-// checkLegal asserts that e passes every contract spec it supports.
+// checkLegal asserts that e passes every spec it supports, and runs those
+// it must.
 func checkLegal(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
+	t.Helper()
+	return checkVerdicts(t, e, reports, "passed all", nil)
+}
+
+// checkLibrary asserts that e fails exactly the contract specs it must
+// (the library's documented departures) and passes every other spec it
+// supports.
+func checkLibrary(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
+	t.Helper()
+	return checkVerdicts(t, e, reports, "failed "+strings.Join(e.Fails, " ")+" only", e.Fails)
+}
+
+// checkVerdicts asserts that the specs in fails failed, every other spec
+// passed or was unsupported, and no spec in e.MustRun was unsupported.
+func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdict string, fails []string) string {
 	t.Helper()
 	name := e.Transport.Name()
 	if len(reports) == 0 {
-		t.Errorf("%s: no contract spec ran", name)
+		t.Errorf("%s: no spec ran", name)
 	}
 	var failed, skipped []string
 	var slowest time.Duration
 	for _, r := range reports {
 		slowest = max(slowest, r.RunTime)
+		mustFail := slices.Contains(fails, r.LeafNodeText)
 		switch {
+		case mustFail && r.State == types.SpecStateFailed:
+			t.Logf("%s: %s: %s", name, r.LeafNodeText, firstLine(r.Failure.Message))
+		case mustFail:
+			t.Errorf("%s (%s): %s ended %s, want a failure", name, e.What, r.LeafNodeText, r.State)
 		case r.State == types.SpecStatePassed:
 		case r.State == types.SpecStateSkipped && strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix):
 			skipped = append(skipped, r.LeafNodeText)
+			if slices.Contains(e.MustRun, r.LeafNodeText) {
+				t.Errorf("%s (%s): %s did not run: %s", name, e.What, r.LeafNodeText, r.Failure.Message)
+			}
 		default:
 			failed = append(failed, r.LeafNodeText)
-			t.Errorf("%s (legal: %s): %s ended %s: %s", name, e.What, r.LeafNodeText, r.State, r.Failure.Message)
+			t.Errorf("%s (%s: %s): %s ended %s: %s", name, e.Kind, e.What, r.LeafNodeText, r.State, r.Failure.Message)
 		}
 	}
-	verdict := "passed all"
+	for _, id := range slices.Concat(fails, e.MustRun) {
+		if !slices.ContainsFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id }) {
+			t.Errorf("%s (%s): %s did not run", name, e.What, id)
+		}
+	}
 	if len(skipped) > 0 {
-		verdict = "passed; unsupported: " + strings.Join(skipped, " ")
+		verdict += "; unsupported: " + strings.Join(skipped, " ")
 	}
 	return row(name, e.What, verdict, "slowest "+seconds(slowest), strings.Join(failed, " "))
 }
@@ -246,8 +291,8 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 			t.Errorf("%s %s ended %s, not by a harness bound: %s", name, r.LeafNodeText, r.State, msg)
 		case !strings.Contains(r.Failure.Message, e.Want):
 			t.Errorf("%s %s: failure %q does not say %q", name, r.LeafNodeText, msg, e.Want)
-		case r.RunTime > hostileBound:
-			t.Errorf("%s %s took %v, more than %v", name, r.LeafNodeText, r.RunTime, hostileBound)
+		case r.RunTime > cmp.Or(e.Bound, hostileBound):
+			t.Errorf("%s %s took %v, more than %v", name, r.LeafNodeText, r.RunTime, cmp.Or(e.Bound, hostileBound))
 		}
 	}
 	if len(failed) == 0 {
