@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/gomega/gmeasure"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
 // capacityRepeats is how many fresh pairs the capacity and wake-up specs
@@ -41,7 +42,9 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 		if i == 0 {
 			first = cp
 		}
-		Expect(harness.CheckCapacity(runtime.GOOS, c.Kind, cp)).To(Succeed(), "sample %d", i+1)
+		checks, err := harness.CheckCapacity(checkos.GOOS, c.Kind, cp)
+		Expect(err).NotTo(HaveOccurred(), "sample %d", i+1)
+		c.expect(checks...)
 	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
@@ -146,8 +149,11 @@ func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	for _, p := range s.Points {
 		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
 	}
-	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points})
-	Expect(harness.CheckSweep(runtime.GOOS, c.Kind, s)).To(Succeed())
+	if n := s.Noise(); n > 0 {
+		cells = append(cells, "repeats spread up to "+harness.Bytes(n))
+	}
+	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points, "noise_bytes": s.Noise()})
+	c.expect(harness.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
 }
 
 // measureCapacity fills a→b and fails the spec on an error.
