@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,24 +22,27 @@ const (
 	Noisy   = "noisy"   // the spread between repeats leaves it open which of the three it is
 )
 
-// NoiseMargin widens each point of a sweep by this many times its Noise
-// before it is classified: three repeats often understate a point's real
-// spread. In simulated relay sweeps (each repeat within ±5-10% of the
-// setting's true capacity, the knob moving it by as much) a margin of 1
-// gave a class other than noisy in 1 run of 30, a margin of 3 in fewer
-// than 1 of 10 000 (harness TestSweepResponseIsStableUnderNoise).
+// NoiseMargin widens each point of a sweep by this many times its noise
+// before it is classified: three repeats often understate a point's
+// spread. A point's noise is the spread (max - min) of its repeats, or
+// the sweep's median spread if that is larger, so that one point whose
+// repeats happened to agree does not pass for exact among noisy ones,
+// while a kernel path whose largest setting alone wobbles keeps its
+// other points exact.
 const NoiseMargin = 3
 
 // Response classifies how the accepted bytes respond to the knob; the
 // points must be in increasing order of setting. Each point is the median
 // of its Samples (repeats on fresh pairs, or AcceptedBytes alone), known
-// only to within NoiseMargin times the noise: the largest spread between
-// the repeats of any point. A class is given only when it holds wherever
-// in that band the true values lie; otherwise the sweep is Noisy. So a sweep whose repeats
-// agree (a kernel's buffers) is classified exactly, and one whose
-// differences between settings are within its spread between repeats (a
-// relay's autotuned buffers) says Noisy every time, rather than a class
-// that flips from run to run.
+// only to within NoiseMargin times its noise. A class is given only when
+// it holds wherever in those bands the true values lie, and a sweep with
+// repeats MaxSteadySpread apart is given none but Follows; otherwise it
+// is Noisy. So a sweep whose repeats agree (a kernel's buffers) is
+// classified exactly, and one whose differences between settings are
+// within its spread between repeats (a relay's autotuned buffers) says
+// Noisy, rather than a class that flips from run to run: in simulated
+// sweeps shaped like socat's, and harder ones, no run of 10 000 said
+// anything else (harness TestSweepResponseIsStableUnderNoise).
 func (s Sweep) Response() string {
 	if len(s.Points) < 2 {
 		return Mixed
@@ -48,6 +52,8 @@ func (s Sweep) Response() string {
 	switch {
 	case follows == yes:
 		return Follows
+	case s.unsteady():
+		return Noisy
 	case ignores == yes:
 		return Ignores
 	case follows == no && ignores == no:
@@ -57,21 +63,39 @@ func (s Sweep) Response() string {
 }
 
 // Noise is the largest spread (max - min) between the repeats of one point.
-func (s Sweep) Noise() int64 {
-	var n int64
+func (s Sweep) Noise() int64 { return slices.Max(append(s.spreads(), 0)) }
+
+func (s Sweep) spreads() []int64 {
+	var out []int64
 	for _, p := range s.Points {
+		var d int64
 		if len(p.Samples) > 0 {
-			n = max(n, slices.Max(p.Samples)-slices.Min(p.Samples))
+			d = slices.Max(p.Samples) - slices.Min(p.Samples)
 		}
+		out = append(out, d)
 	}
-	return n
+	return out
 }
 
-// band is each point's median widened by the noise on both sides.
+// MaxSteadySpread is the spread between repeats, relative to the
+// smallest point, from which a sweep is too noisy to be called anything
+// but Follows (when it clearly does) or Noisy: with repeats 1% apart or
+// more, whether settings 10% apart differ is a matter of luck.
+const MaxSteadySpread = 0.01
+
+// unsteady: some point's repeats are MaxSteadySpread of the smallest
+// point apart or more.
+func (s Sweep) unsteady() bool {
+	smallest := slices.MinFunc(s.Points, func(a, b SweepPoint) int { return cmp.Compare(a.AcceptedBytes, b.AcceptedBytes) })
+	return float64(s.Noise()) >= MaxSteadySpread*float64(smallest.AcceptedBytes)
+}
+
+// band is each point's median widened by NoiseMargin times its noise.
 func (s Sweep) band() (lo, hi []float64) {
-	u := float64(NoiseMargin * s.Noise())
-	for _, p := range s.Points {
-		m := float64(p.AcceptedBytes)
+	spreads := s.spreads()
+	typical := slices.Sorted(slices.Values(spreads))[len(spreads)/2]
+	for i, p := range s.Points {
+		m, u := float64(p.AcceptedBytes), float64(NoiseMargin*max(spreads[i], typical))
 		lo, hi = append(lo, m-u), append(hi, m+u)
 	}
 	return lo, hi

@@ -67,14 +67,14 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 // Capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held at
 // sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
 // Unix stream sockets (harness.KnobExpectations gives the kernel source).
-var _ = behaviour(harness.CapacitySndbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(harness.CapacitySndbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
 	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
 })
 
 // Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
 // sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
 // (Linux; macOS inferred).
-var _ = behaviour(harness.CapacityRcvbuf, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(harness.CapacityRcvbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
 	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
 })
 
