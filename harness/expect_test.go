@@ -12,12 +12,6 @@ import (
 	"github.com/streamspec/streamspec/transports"
 )
 
-// recordOnly lists the Linux combinations that have no expectation on
-// purpose; every other observed behaviour on every built-in needs one.
-var recordOnly = map[string][]string{
-	"pipe-buf-atomicity": {"tcp4", "tcp6", "netns"},
-}
-
 func TestExpectationTable(t *testing.T) {
 	var builtins []string
 	kinds := map[string]harness.Kind{}
@@ -61,7 +55,7 @@ func TestExpectationTable(t *testing.T) {
 			if kinds[tr] == harness.KindRelay {
 				continue // relays are never checked against the table
 			}
-			if _, ok := harness.Expected(b.ID, tr, kinds[tr], "linux"); !ok && !slices.Contains(recordOnly[b.ID], tr) && !lacks(b, tr) {
+			if _, ok := harness.Expected(b.ID, tr, kinds[tr], "linux"); !ok && !harness.RecordOnly(b.ID, tr) && !lacks(b, tr) {
 				t.Errorf("no Linux expectation for %s on %s", b.ID, tr)
 			}
 		}

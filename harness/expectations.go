@@ -1,5 +1,7 @@
 package harness
 
+import "slices"
+
 // Transport groups for the table. netns exists on Linux only.
 var (
 	tcps      = []string{"tcp4", "tcp6", "netns"} // netns is Linux TCP over a shaped veth path
@@ -48,13 +50,27 @@ const (
 	srcXNUShutRD   = "xnu bsd/kern/uipc_socket.c soshutdownlock_final calls sorflush for SHUT_RD (SS_CANTRCVMORE and SB_DROP: queued and later data are dropped, reads return EOF)"
 )
 
+// recordOnly are the built-ins whose outcome for a behaviour is left
+// open on purpose, on every OS: the spec records it, nothing is expected.
+var recordOnly = []Expectation{
+	{Behaviour: "pipe-buf-atomicity", Transports: []string{"tcp4", "tcp6", "netns"}, Provenance: FromSource(
+		"a TCP Write that waits for send-buffer space releases the socket lock partway (Linux net/ipv4/tcp.c tcp_sendmsg_locked, " +
+			"xnu bsd/kern/uipc_socket.c sosend), so whether two writers interleave is timing: measured both ways on Linux")},
+}
+
+// RecordOnly reports whether behaviour on transport is deliberately
+// without an expectation.
+func RecordOnly(behaviour, transport string) bool {
+	return slices.ContainsFunc(recordOnly, func(e Expectation) bool {
+		return e.Behaviour == behaviour && slices.Contains(e.Transports, transport)
+	})
+}
+
 // expectations is the one table of what each built-in transport does for
 // each observed behaviour, per OS. Outcome texts are the specs' outcome
 // strings, documented above each spec in suites/observed_*.go. A missing
-// entry means the spec only records: pipe-buf-atomicity on TCP (a Write
-// that waits for send-buffer space releases the socket lock partway, so
-// interleaving is possible), and every spec a transport lacks the ability
-// for. Linux rows are measured; darwin rows are read from XNU and Go and
+// entry means the spec only records: recordOnly, and every spec a
+// transport lacks the ability for. Linux rows are measured; darwin rows are read from XNU and Go and
 // stay inferred until a macOS run confirms them
 // (streamspec-report expectations turns a run's report into rows).
 var expectations = []Expectation{

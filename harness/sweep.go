@@ -10,8 +10,9 @@ import (
 )
 
 // SweepRepeats is how many fresh pairs SweepCapacity measures at each
-// setting: the spread between them is the noise Sweep.Response weighs the
-// differences between settings against.
+// setting, at most: the spread between them is the noise Sweep.Response
+// weighs the differences between settings against. Two suffice when the
+// second round repeats the first to the byte (a kernel's buffers).
 const SweepRepeats = 3
 
 // SweepCapacity measures capacity on fresh pairs of tr at each setting of
@@ -25,13 +26,16 @@ const SweepRepeats = 3
 func SweepCapacity(ctx context.Context, tr Transport, knob string, settings []int, fixed int, opts ...FillOption) (Sweep, error) {
 	s := Sweep{Transport: tr.Name(), Knob: knob}
 	runs := make([][]Capacity, len(settings))
-	for range SweepRepeats {
+	for round := range SweepRepeats {
 		for i, size := range settings {
 			c, err := sweepOnce(ctx, tr, knob, size, fixed, opts)
 			if err != nil {
 				return s, fmt.Errorf("%s %d: %w", knob, size, err)
 			}
 			runs[i] = append(runs[i], c)
+		}
+		if round == 1 && !slices.ContainsFunc(runs, func(r []Capacity) bool { return r[0].AcceptedBytes != r[1].AcceptedBytes }) {
+			break
 		}
 	}
 	for i, size := range settings {
