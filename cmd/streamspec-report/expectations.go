@@ -167,7 +167,10 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 		c := change{old: goExpectation(row)}
 		if len(confirmed) > 0 {
 			nr := row
-			nr.Transports, nr.Provenance = confirmed, seen.provenance(row.Source)
+			nr.Transports = confirmed
+			if row.Basis != harness.Measured {
+				nr.Provenance = seen.provenance(row.Source)
+			}
 			line := goExpectation(nr)
 			if len(row.Outcomes) > 1 {
 				line += " // seen: " + quoted(seenOutcomes)
