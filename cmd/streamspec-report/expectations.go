@@ -114,7 +114,9 @@ func builtins() map[string]bool {
 	return names
 }
 
-func checked(kind string) bool { return kind != "" && kind != string(harness.KindRelay) && kind != string(harness.KindCustom) }
+func checked(kind string) bool {
+	return kind != "" && kind != string(harness.KindRelay) && kind != string(harness.KindCustom)
+}
 
 // outcomeChanges compares the observed specs' outcomes with
 // harness.Expectations.
