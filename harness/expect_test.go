@@ -128,6 +128,26 @@ func TestCheckOutcome(t *testing.T) {
 	}
 }
 
+// Every Linux row has a macOS counterpart, except for the Linux-only
+// netns transport: a macOS run checks what a Linux run checks.
+func TestDarwinRowsMirrorLinux(t *testing.T) {
+	for _, e := range harness.Expectations() {
+		if e.OS != "linux" {
+			continue
+		}
+		for _, tr := range e.Transports {
+			if _, ok := harness.Expected(e.Behaviour, tr, harness.KindTCP, "darwin"); !ok && tr != "netns" {
+				t.Errorf("%s on %s: a Linux row and no darwin row", e.Behaviour, tr)
+			}
+		}
+	}
+	for _, k := range harness.KnobExpectations {
+		if _, ok := harness.ExpectedKnob("darwin", k.Kind, k.Knob); !ok && k.GOOS == "linux" && k.Knob != harness.KnobPipeSize {
+			t.Errorf("knob %s %s: a Linux row and no darwin row", k.Kind, k.Knob)
+		}
+	}
+}
+
 // lacks reports the built-ins a behaviour is unsupported on.
 func lacks(b harness.Behaviour, tr string) bool {
 	unsupported := map[string][]string{

@@ -159,6 +159,8 @@ var expectations = []Expectation{
 		Provenance: linux("include/uapi/linux/limits.h PIPE_BUF 4096, fs/pipe.c pipe_write")},
 	{Behaviour: "pipe-buf-atomicity", OS: "linux", Transports: unixes, Outcomes: one("PIPE_BUF writes atomic"),
 		Provenance: linux("net/unix/af_unix.c unix_stream_sendmsg queues a write of up to sk_sndbuf/2 as one skb")},
+	{Behaviour: "pipe-buf-atomicity", OS: "darwin", Transports: unixes, Outcomes: one("PIPE_BUF writes atomic"),
+		Provenance: FromSource("xnu bsd/kern/uipc_socket.c sosend holds the send buffer's lock against other senders, and sosendcheck waits while the room left is below both the write and sb_lowat (2 048), so a 512-byte write goes in whole")},
 	{Behaviour: "pipe-buf-atomicity", OS: "darwin", Transports: osPipe, Outcomes: one("PIPE_BUF writes atomic"),
 		Provenance: FromSource("xnu bsd/sys/syslimits.h PIPE_BUF 512; bsd/kern/sys_pipe.c pipe_write waits for room for a whole write of at most PIPE_BUF")},
 }
