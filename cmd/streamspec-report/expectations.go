@@ -90,9 +90,10 @@ func printChanges(w io.Writer, r *report.Report, env report.Environment) error {
 		if c.note != "" {
 			fmt.Fprintf(w, "// %s\n", c.note)
 		}
-		if c.old != "" {
+		switch {
+		case c.old != "":
 			fmt.Fprintf(w, "// replace\n//\t%s\n// with\n", c.old)
-		} else {
+		case len(c.rows) > 0:
 			fmt.Fprintln(w, "// add")
 		}
 		for _, row := range c.rows {
