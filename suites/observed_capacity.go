@@ -65,15 +65,17 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 })
 
 // Capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held at
-// sweepFixed: on Linux and (inferred) macOS it MUST follow for TCP and
-// Unix stream sockets (harness.KnobExpectations gives the kernel source).
+// sweepFixed: on Linux (measured) it MUST follow for TCP and Unix stream
+// sockets; macOS is inferred to do the same (harness.KnobExpectations gives
+// the kernel source; a difference from an inferred row is only recorded).
 var _ = behaviour(harness.CapacitySndbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
 	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
 })
 
 // Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
-// sweepFixed: TCP's MUST follow it, a Unix stream socket's MUST NOT
-// (Linux; macOS inferred).
+// sweepFixed: on Linux (measured) TCP's MUST follow it, a Unix stream
+// socket's MUST NOT; on macOS TCP is inferred to read mixed (the SYN-ACK's
+// window is never shrunk) and Unix to ignore it.
 var _ = behaviour(harness.CapacityRcvbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
 	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
 })
@@ -138,8 +140,10 @@ var (
 	sweepFixed = 64 << 10
 )
 
-// sweep measures capacity on a fresh pair for each setting, records a
-// harness.Sweep and asserts the kernel's expectation for the kind.
+// sweep measures capacity on fresh pairs at each setting (repeated, for
+// the noise), records a harness.Sweep and checks the kernel's expectation
+// for the kind: a difference fails the spec against a measured row and is
+// recorded against an inferred one.
 func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	GinkgoHelper()
 	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
