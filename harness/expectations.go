@@ -106,7 +106,7 @@ var expectations = []Expectation{
 		Provenance: linux("close_notify arrives before the RST; net/ipv4/tcp.c tcp_sendmsg reports the pending ECONNRESET")},
 	{Behaviour: "abortive-close", OS: "darwin", Transports: tcpMac, Outcomes: one("read: data, ECONNRESET, EOF; write: EPIPE"), Provenance: FromSource(srcXNUReset)},
 	{Behaviour: "abortive-close", OS: "darwin", Transports: unixes, Outcomes: one("read: data, EOF; write: EPIPE"),
-		Provenance: FromSource("xnu bsd/kern/uipc_socket.c soclose (SO_LINGER only bounds a wait for the disconnect); " + srcXNUUnixGone)},
+		Provenance: FromSource("xnu bsd/kern/uipc_socket.c soclose_locked (SO_LINGER only bounds a wait for the disconnect, which unp_disconnect makes at once); " + srcXNUUnixGone)},
 	{Behaviour: "abortive-close", OS: "darwin", Transports: tlsOnly, Outcomes: outcomes("read: data, EOF; write: EPIPE", "read: data, EOF; write: ok, EPIPE"),
 		Provenance: FromSource("crypto/tls Conn.Close sends close_notify before the RST; " + srcXNURecv + "; " + srcXNURSTIn + "; " + srcXNUSendEP + "; " + srcXNULoop)},
 

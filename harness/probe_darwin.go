@@ -53,7 +53,7 @@ func probeFDs(q *Queues, wfd, rfd int) error {
 }
 
 // setPipeSize: XNU pipes size themselves and have no F_SETPIPE_SZ: a pipe
-// starts at 512 B (bsd/kern/sys_pipe.c pipe_create, choose_pipespace) and
+// starts at 512 B (bsd/kern/sys_pipe.c pipepair_alloc, choose_pipespace) and
 // pipe_write grows it for a write that does not fit, to at most 64 KiB
 // (PIPE_SIZE * 4, bsd/sys/pipe.h BIG_PIPE_SIZE).
 func setPipeSize(fd, size int) (int, error) { return 0, errors.ErrUnsupported }
