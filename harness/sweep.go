@@ -57,10 +57,11 @@ func sweepOnce(ctx context.Context, tr Transport, knob string, size, fixed int, 
 	return MeasureCapacity(ctx, p.A, p.B, opts...)
 }
 
-// sweepPoint is the median of the repeats at one setting, with them all.
+// sweepPoint is the median of the repeats at one setting, with them all
+// in the order they were measured.
 func sweepPoint(setting int64, runs []Capacity) SweepPoint {
-	slices.SortFunc(runs, func(a, b Capacity) int { return cmp.Compare(a.AcceptedBytes, b.AcceptedBytes) })
-	c := runs[len(runs)/2]
+	sorted := slices.SortedFunc(slices.Values(runs), func(a, b Capacity) int { return cmp.Compare(a.AcceptedBytes, b.AcceptedBytes) })
+	c := sorted[len(sorted)/2]
 	pt := SweepPoint{Setting: setting, AcceptedBytes: c.AcceptedBytes, Extra: map[string]int64{
 		"so_sndbuf": c.SoSndbuf, "so_rcvbuf": c.SoRcvbuf, "pipe_size": c.PipeSize, "settle_ms": c.SettleMillis,
 		"sender_queued_bytes": c.SenderQueuedBytes, "receiver_queued_bytes": c.ReceiverQueuedBytes,
