@@ -24,8 +24,9 @@ conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
 
-## lint: gofmt, go vet on Linux and for macOS
+## lint: gofmt, go vet on Linux and for macOS, scripts free of what bash 3.2 lacks
 lint:
+	@scripts/check-bash32.sh
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)

@@ -10,7 +10,7 @@ var (
 	CapacitySndbuf = Register(Behaviour{ID: "capacity-vs-sndbuf", Area: "blocking", Class: Observed, Needs: []Ability{BufferSizing},
 		Rule: "capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held fixed: TCP and Unix stream follow it"})
 	CapacityRcvbuf = Register(Behaviour{ID: "capacity-vs-rcvbuf", Area: "blocking", Class: Observed, Needs: []Ability{BufferSizing},
-		Rule: "capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held fixed: TCP follows it, Unix stream ignores it"})
+		Rule: "capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held fixed: TCP follows it (macOS: not below the window its SYN-ACK offered), Unix stream ignores it"})
 	CapacityPipeSize = Register(Behaviour{ID: "capacity-vs-pipe-size", Area: "blocking", Class: Observed, Needs: []Ability{Descriptor},
 		Rule: "a pipe's capacity is its F_SETPIPE_SZ size, to the byte (Linux)"})
 	WakeupThreshold = Register(Behaviour{ID: "wakeup-threshold", Area: "blocking", Class: Observed, Needs: []Ability{Descriptor},

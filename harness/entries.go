@@ -110,6 +110,7 @@ type Sweep struct {
 type SweepPoint struct {
 	Setting       int64            `json:"setting"`
 	Label         string           `json:"label,omitempty"`
-	AcceptedBytes int64            `json:"accepted_bytes"`
-	Extra         map[string]int64 `json:"extra,omitempty"`
+	AcceptedBytes int64            `json:"accepted_bytes"`    // the median of Samples, when repeated
+	Samples       []int64          `json:"samples,omitempty"` // accepted bytes of each repeat, on a fresh pair each, in the order measured
+	Extra         map[string]int64 `json:"extra,omitempty"`   // of the median repeat
 }

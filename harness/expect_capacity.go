@@ -1,171 +1,96 @@
 package harness
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 )
 
-// Knobs a Sweep varies.
-const (
-	KnobSndbuf   = "so_sndbuf" // the writer's SO_SNDBUF, the reader's SO_RCVBUF fixed
-	KnobRcvbuf   = "so_rcvbuf" // the reader's SO_RCVBUF, the writer's SO_SNDBUF fixed
-	KnobPipeSize = "pipe_size" // F_SETPIPE_SZ on the pipe written
-)
-
-// Responses of capacity to a knob, as Sweep.Response classifies them.
-const (
-	Follows = "follows" // each setting accepts more than the one below, the largest at least 1.5 times the smallest
-	Ignores = "ignores" // every setting within 10% of the first
-	Mixed   = "mixed"   // neither
-)
-
-// Response classifies how the accepted bytes respond to the knob; the
-// points must be in increasing order of setting.
-func (s Sweep) Response() string {
-	if len(s.Points) < 2 {
-		return Mixed
-	}
-	first, last := s.Points[0].AcceptedBytes, s.Points[len(s.Points)-1].AcceptedBytes
-	rising := first > 0 && 2*last >= 3*first
-	steady := true
-	for i, p := range s.Points {
-		if i > 0 && p.AcceptedBytes <= s.Points[i-1].AcceptedBytes {
-			rising = false
-		}
-		if d := p.AcceptedBytes - first; 10*max(d, -d) > first {
-			steady = false
-		}
-	}
-	switch {
-	case rising:
-		return Follows
-	case steady:
-		return Ignores
-	}
-	return Mixed
+// A CapacityRule is what a capacity measurement of some kinds of
+// transport must satisfy on one OS, with where that is known from.
+type CapacityRule struct {
+	GOOS  string
+	Kinds []Kind
+	Rule  string // what it requires, in words: the Check's Want
+	Provenance
+	// holds reports whether c satisfies the rule, and what c showed.
+	holds func(c Capacity) (bool, string)
 }
 
-// KnobExpectation is what the kernel source says a built-in kind of
-// transport does with a knob on one OS.
-type KnobExpectation struct {
-	GOOS     string
-	Kind     Kind
-	Knob     string
-	Response string // Follows or Ignores
-	Source   string // file and function in the kernel source
-	Inferred bool   // read from source, unconfirmed until a run on that OS
+// CapacityRules are the rules the capacity spec checks on every sample
+// measured with kernel descriptors (MethodSyscall), except the net-pipe
+// rule, which any method checks.
+var CapacityRules = []CapacityRule{
+	{GOOS: "linux", Kinds: []Kind{KindTCP, KindUnix, KindPipe}, Rule: "conserved",
+		Provenance: linux("net/ipv4/tcp.c tcp_ioctl SIOCINQ/SIOCOUTQ, net/unix/af_unix.c unix_ioctl, fs/pipe.c pipe_ioctl FIONREAD count every queued byte"), holds: conserved},
+	{GOOS: "linux", Kinds: []Kind{KindPipe}, Rule: "exactly F_GETPIPE_SZ",
+		Provenance: linux("fs/pipe.c pipe_write fills exactly max_usage pages, the size F_GETPIPE_SZ reports"), holds: func(c Capacity) (bool, string) {
+			return c.AcceptedBytes == c.PipeSize, fmt.Sprintf("%s B accepted, F_GETPIPE_SZ %s", Bytes(c.AcceptedBytes), Bytes(c.PipeSize))
+		}},
+	{GOOS: "darwin", Kinds: []Kind{KindUnix, KindPipe}, Rule: "conserved",
+		Provenance: FromSource("xnu bsd/kern/uipc_socket.c sogetoptlock SO_NREAD (sb_cc of the receiver, where uipc_usrreq.c uipc_send puts a Unix socket's data), bsd/kern/sys_pipe.c pipe_ioctl FIONREAD"), holds: conserved},
+	{GOOS: "darwin", Kinds: []Kind{KindPipe}, Rule: "at most 65 536 B",
+		Provenance: FromSource("xnu bsd/kern/sys_pipe.c choose_pipespace: a pipe starts at 512 B and pipe_write grows it, to at most PIPE_SIZE * 4 (bsd/sys/pipe.h BIG_PIPE_SIZE 64 KiB)"), holds: func(c Capacity) (bool, string) {
+			return c.AcceptedBytes <= 64<<10, Bytes(c.AcceptedBytes) + " B accepted"
+		}},
+	{GOOS: "darwin", Kinds: []Kind{KindUnix}, Rule: "at most the sender's SO_SNDBUF",
+		Provenance: FromSource("xnu bsd/kern/uipc_usrreq.c uipc_send lowers the sender's sb_hiwat by what the receiver holds; uipc_socket.c sogetoptlock SO_SNDBUF adds it back"), holds: func(c Capacity) (bool, string) {
+			return c.SoSndbuf <= 0 || c.AcceptedBytes <= c.SoSndbuf, fmt.Sprintf("%s B accepted, SO_SNDBUF %s", Bytes(c.AcceptedBytes), Bytes(c.SoSndbuf))
+		}},
 }
 
-// Inferred expectations hold for macOS until its CI leg runs them.
-const inferredNote = "inferred from XNU source, unconfirmed until the macOS CI leg runs"
-
-// KnobExpectations are the knob rules the sweeps assert.
-var KnobExpectations = []KnobExpectation{
-	{"linux", KindTCP, KnobSndbuf, Follows, "net/ipv4/tcp.c tcp_sendmsg_locked waits in sk_stream_wait_memory while sk_wmem_queued >= sk_sndbuf", false},
-	{"linux", KindTCP, KnobRcvbuf, Follows, "net/ipv4/tcp_output.c __tcp_select_window: the advertised window is the receiver's free sk_rcvbuf space", false},
-	{"linux", KindUnix, KnobSndbuf, Follows, "net/unix/af_unix.c unix_stream_sendmsg allocates skbs on the sender (sock_alloc_send_pskb) against its sk_sndbuf", false},
-	{"linux", KindUnix, KnobRcvbuf, Ignores, "net/unix/af_unix.c unix_stream_sendmsg never reads the receiver's sk_rcvbuf", false},
-	{"linux", KindPipe, KnobPipeSize, Follows, "fs/pipe.c pipe_write stops at pipe_full(head, tail, max_usage); F_SETPIPE_SZ sets max_usage (pipe_set_size)", false},
-	{"darwin", KindTCP, KnobSndbuf, Follows, "bsd/kern/uipc_socket.c sosend waits while sbspace(&so->so_snd) is short", true},
-	{"darwin", KindTCP, KnobRcvbuf, Follows, "bsd/netinet/tcp_output.c: the advertised window is sbspace(&so->so_rcv)", true},
-	{"darwin", KindUnix, KnobSndbuf, Follows, "bsd/kern/uipc_usrreq.c uipc_send lowers the sender's sb_hiwat by what the receiver holds", true},
-	{"darwin", KindUnix, KnobRcvbuf, Ignores, "bsd/kern/uipc_usrreq.c uipc_send appends to the receiver even when full (SB_UNIX)", true},
+// netPipeRule: the built-in net-pipe (net.Pipe) holds nothing; other
+// in-memory transports may buffer as they like.
+func netPipeRule(goos string) CapacityRule {
+	p := FromSource("Go src/net/pipe.go: every Write waits for a Read")
+	if goos == "linux" {
+		p = linux("Go src/net/pipe.go: every Write waits for a Read")
+	}
+	return CapacityRule{GOOS: goos, Kinds: []Kind{KindMemory}, Rule: "0 B accepted", Provenance: p, holds: func(c Capacity) (bool, string) {
+		return c.AcceptedBytes == 0, Bytes(c.AcceptedBytes) + " B accepted"
+	}}
 }
 
-// ExpectedKnob finds the expectation for kind and knob on goos.
-func ExpectedKnob(goos string, kind Kind, knob string) (KnobExpectation, bool) {
-	i := slices.IndexFunc(KnobExpectations, func(e KnobExpectation) bool {
-		return e.GOOS == goos && e.Kind == kind && e.Knob == knob
-	})
-	if i < 0 {
-		return KnobExpectation{}, false
-	}
-	return KnobExpectations[i], true
-}
-
-// CheckSweep compares a sweep with the expectation for kind on goos; nil
-// when there is none.
-func CheckSweep(goos string, kind Kind, s Sweep) error {
-	e, ok := ExpectedKnob(goos, kind, s.Knob)
-	if !ok {
-		return nil
-	}
-	if got := s.Response(); got != e.Response {
-		return fmt.Errorf("%s on %s: capacity %s %s (%s), but the kernel source says it %s: %s%s",
-			kind, goos, got, s.Knob, s.describe(), e.Response, e.Source, inferred(e.Inferred))
-	}
-	if s.Knob == KnobPipeSize && goos == "linux" {
-		for _, p := range s.Points {
-			if p.AcceptedBytes != p.Extra["pipe_size"] {
-				return fmt.Errorf("pipe of F_GETPIPE_SZ %d accepted %d bytes, want exactly its size (%s)",
-					p.Extra["pipe_size"], p.AcceptedBytes, e.Source)
-			}
-		}
-	}
-	return nil
-}
-
-func (s Sweep) describe() string {
-	var parts []string
-	for _, p := range s.Points {
-		parts = append(parts, fmt.Sprintf("%s -> %s B", Bytes(p.Setting), Bytes(p.AcceptedBytes)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func inferred(yes bool) string {
-	if yes {
-		return " (" + inferredNote + ")"
-	}
-	return ""
+func conserved(c Capacity) (bool, string) {
+	return c.Conserved, fmt.Sprintf("accepted %s B, %s = %s B (sender %s, of which unsent %s, in flight %s; receiver %s)",
+		Bytes(c.AcceptedBytes), c.Accounting, Bytes(c.AccountedBytes), Bytes(c.SenderQueuedBytes), Bytes(c.SenderUnsentBytes),
+		Bytes(c.InFlightBytes), Bytes(c.ReceiverQueuedBytes))
 }
 
 // CheckCapacity compares a capacity measurement of a transport of the
-// declared kind with what the kernel source says, on goos. It returns nil
-// where nothing is expected. Linux: a kernel TCP socket, pipe or Unix
-// stream socket conserves every byte, and a pipe holds exactly its
-// F_GETPIPE_SZ; the built-in net-pipe (net.Pipe) holds nothing (other
-// in-memory transports may buffer as they like). macOS
-// (inferred): pipes and Unix sockets conserve every byte, a pipe holds at
-// most 64 KiB (bsd/kern/sys_pipe.c BIG_PIPE_SIZE) and a Unix socket at
-// most the sender's SO_SNDBUF.
-func CheckCapacity(goos string, kind Kind, c Capacity) error {
+// declared kind with the CapacityRules for goos; none apply to TCP on
+// macOS (SO_NWRITE counts unacknowledged bytes the receiver may also
+// hold: no exact sum) or to other kinds and methods. The error is not an
+// expectation but the declaration being wrong: a kernel kind whose
+// writer's descriptor is of another kind.
+func CheckCapacity(goos string, kind Kind, c Capacity) ([]Check, error) {
 	const netPipeName = "net-pipe"
-	if kind == KindMemory && c.Transport == netPipeName && c.AcceptedBytes != 0 {
-		return fmt.Errorf("%s accepted %d bytes with no reader; net.Pipe has no buffer (src/net/pipe.go)", c.Transport, c.AcceptedBytes)
+	check := func(r CapacityRule) Check {
+		ok, detail := r.holds(c)
+		got := r.Rule
+		if !ok {
+			got = "violated"
+		}
+		ch := NewCheck(CapacityDecomposition.ID, c.Transport, goos, r.Rule, got, []string{r.Rule}, r.Provenance)
+		ch.Detail = detail
+		return ch
+	}
+	if kind == KindMemory && c.Transport == netPipeName {
+		return []Check{check(netPipeRule(goos))}, nil
 	}
 	if !kind.Kernel() || c.Method != MethodSyscall {
-		return nil
+		return nil, nil
 	}
 	if c.Kind != kind {
-		return fmt.Errorf("declared %s, but the writer's descriptor is %q", kind, c.Kind)
+		return nil, fmt.Errorf("declared %s, but the writer's descriptor is %q", kind, c.Kind)
 	}
-	switch goos {
-	case "linux":
-	case "darwin":
-		if kind == KindTCP {
-			return nil // SO_NWRITE counts unacknowledged bytes the receiver may hold: no exact sum
+	var checks []Check
+	for _, r := range CapacityRules {
+		if r.GOOS == goos && slices.Contains(r.Kinds, kind) {
+			checks = append(checks, check(r))
 		}
-	default:
-		return nil
 	}
-	var errs []error
-	if !c.Conserved {
-		errs = append(errs, fmt.Errorf("not conserved: accepted %d bytes, but %s = %d (sender %d, of which unsent %d, in flight %d; receiver %d)%s",
-			c.AcceptedBytes, c.Accounting, c.AccountedBytes, c.SenderQueuedBytes, c.SenderUnsentBytes, c.InFlightBytes,
-			c.ReceiverQueuedBytes, inferred(goos == "darwin")))
-	}
-	switch {
-	case goos == "linux" && kind == KindPipe && c.AcceptedBytes != c.PipeSize:
-		errs = append(errs, fmt.Errorf("pipe accepted %d bytes, F_GETPIPE_SZ is %d", c.AcceptedBytes, c.PipeSize))
-	case goos == "darwin" && kind == KindPipe && c.AcceptedBytes > 64<<10:
-		errs = append(errs, fmt.Errorf("pipe accepted %d bytes, more than BIG_PIPE_SIZE 65536%s", c.AcceptedBytes, inferred(true)))
-	case goos == "darwin" && kind == KindUnix && c.SoSndbuf > 0 && c.AcceptedBytes > c.SoSndbuf:
-		errs = append(errs, fmt.Errorf("Unix socket accepted %d bytes, more than the sender's SO_SNDBUF %d%s", c.AcceptedBytes, c.SoSndbuf, inferred(true)))
-	}
-	return errors.Join(errs...)
+	return checks, nil
 }
 
 // CheckWakeup compares a wake-up measurement with the readiness rule the

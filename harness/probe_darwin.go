@@ -52,6 +52,8 @@ func probeFDs(q *Queues, wfd, rfd int) error {
 	return errors.Join(errs...)
 }
 
-// setPipeSize: XNU pipes size themselves (16 KiB, growing to 64 KiB,
-// bsd/kern/sys_pipe.c) and have no F_SETPIPE_SZ.
+// setPipeSize: XNU pipes size themselves and have no F_SETPIPE_SZ: a pipe
+// starts at 512 B (bsd/kern/sys_pipe.c pipepair_alloc, choose_pipespace) and
+// pipe_write grows it for a write that does not fit, to at most 64 KiB
+// (PIPE_SIZE * 4, bsd/sys/pipe.h BIG_PIPE_SIZE).
 func setPipeSize(fd, size int) (int, error) { return 0, errors.ErrUnsupported }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# make tools: install the Debian packages the tests use, where a command is
-# missing and the machine allows it (root or passwordless sudo, and apt-get).
-# Arguments are command:package pairs; the command may list alternatives
-# (chromium|google-chrome:chromium: any of them will do). Where a package
-# cannot be installed, the specs that need it are skipped with the reason;
-# this never fails.
+# make tools: install the packages the tests use, where a command is missing
+# and the machine allows it: with apt-get (Debian, Ubuntu; root or
+# passwordless sudo), or with Homebrew (macOS, as the user). Arguments are
+# command:package pairs with Debian package names; the command may list
+# alternatives (chromium|google-chrome:chromium: any of them will do).
+# Where a package cannot be installed, the specs that need it are skipped
+# with the reason; this never fails. Runs under bash 3.2 (macOS): no
+# mapfile, no associative arrays.
 set -u
-missing=()
+missing=""
 have() {
   local c
   for c in ${1//|/ }; do
@@ -15,18 +17,42 @@ have() {
   return 1
 }
 for pair in "$@"; do
-  have "${pair%%:*}" || missing+=("${pair#*:}")
+  have "${pair%%:*}" || missing="$missing ${pair#*:}"
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-if [ "$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else
-  echo "make tools: missing ${missing[*]} and no root to install them; their specs will be skipped"; exit 0
+missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+missing=${missing% }
+[ -z "$missing" ] && exit 0
+
+# brew_name is the Homebrew formula for a Debian package the tests use, or
+# nothing where macOS has no use for it (iproute2: the netns transport is
+# Linux's; Chromium: the HTML check finds an installed browser or skips).
+brew_name() {
+  case "$1" in
+    socat) echo socat ;;
+  esac
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+    echo "make tools: missing $missing and no root to install them; their specs will be skipped"; exit 0
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  echo "make tools: installing $missing with apt-get"
+  { $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 $missing || { $sudo apt-get update -qq && $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 $missing; }; } \
+    >/dev/null 2>&1 || echo "make tools: apt-get could not install $missing; their specs will be skipped"
+elif command -v brew >/dev/null 2>&1; then
+  formulae="" unneeded=""
+  for p in $missing; do
+    f=$(brew_name "$p")
+    if [ -n "$f" ]; then formulae="$formulae $f"; else unneeded="$unneeded $p"; fi
+  done
+  [ -n "$unneeded" ] && echo "make tools: no Homebrew formula for$unneeded; their specs will be skipped"
+  [ -z "$formulae" ] && exit 0
+  echo "make tools: installing$formulae with Homebrew"
+  export HOMEBREW_NO_AUTO_UPDATE=1 HOMEBREW_NO_INSTALL_CLEANUP=1 HOMEBREW_NO_ENV_HINTS=1
+  { brew install $formulae || { brew update && brew install $formulae; }; } >/dev/null 2>&1 \
+    || echo "make tools: brew could not install$formulae; their specs will be skipped"
+else
+  echo "make tools: missing $missing and neither apt-get nor brew; their specs will be skipped"
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "make tools: missing ${missing[*]} and no apt-get; their specs will be skipped"; exit 0
-fi
-export DEBIAN_FRONTEND=noninteractive
-echo "make tools: installing ${missing[*]}"
-{ $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=300 "${missing[@]}"; }; } \
-  >/dev/null 2>&1 || echo "make tools: apt-get could not install ${missing[*]}; their specs will be skipped"
 exit 0

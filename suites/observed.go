@@ -3,32 +3,47 @@ package suites
 import (
 	"fmt"
 	"net"
-	"runtime"
 	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
 // Outcome records what an observed spec saw (summary is the matrix cell,
 // values the numbers behind it) and, for a built-in transport with an
-// expectation on this OS, fails unless outcome matches it exactly.
-// outcome is categorical (no timings or counts) so that it is stable.
+// expectation on this OS, checks outcome against it: a difference from a
+// measured expectation fails the spec, one from an inferred expectation is
+// recorded for the report. outcome is categorical (no timings or counts)
+// so that it is stable.
 func (c *Case) Outcome(outcome, summary string, values map[string]any) {
 	GinkgoHelper()
 	if values == nil {
 		values = map[string]any{}
 	}
 	values["outcome"] = outcome
-	e, ok := harness.Expected(c.b.ID, c.Transport, c.Kind, runtime.GOOS)
-	if ok {
-		values["expected"], values["expectation_source"] = e.Outcome, e.Source
-	}
 	c.Observe(summary, values)
-	if ok && outcome != e.Outcome {
-		Fail(fmt.Sprintf("%s on %s: got %q (%s), expected %s", c.Transport, runtime.GOOS, outcome, summary, e))
+	if check, ok := harness.CheckOutcome(c.b.ID, c.Transport, c.Kind, checkos.GOOS, outcome); ok {
+		check.Detail = summary
+		c.expect(check)
+	}
+}
+
+// expect records each check for the report and fails the spec with every
+// check that breaks a measured expectation.
+func (c *Case) expect(checks ...harness.Check) {
+	GinkgoHelper()
+	var failed []string
+	for _, ch := range checks {
+		AddReportEntry(harness.EntryCheck, ch, ReportEntryVisibilityFailureOrVerbose)
+		if ch.Fails() {
+			failed = append(failed, ch.String())
+		}
+	}
+	if len(failed) > 0 {
+		Fail(strings.Join(failed, "\n"))
 	}
 }
 

@@ -243,6 +243,11 @@ func entry(rep *report.Report, e types.ReportEntry, res *report.Result, t *repor
 			c.Transport = cmp.Or(c.Transport, res.Transport)
 			rep.AddCapacity(c)
 		}
+	case harness.EntryCheck:
+		var c harness.Check
+		if report.Decode([]byte(data), &c) == nil {
+			res.AddCheck(c)
+		}
 	case harness.EntrySweep:
 		s := report.Sweep{Behaviour: res.Behaviour, Env: res.Env}
 		if report.Decode([]byte(data), &s.Sweep) == nil {

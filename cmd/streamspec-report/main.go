@@ -3,11 +3,16 @@
 //
 //	streamspec-report merge [-o DIR] linux.json darwin.json ...
 //	streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
+//	streamspec-report expectations report.json
 //
 // merge combines the reports of several machines (the Linux and macOS CI
 // legs) into one matrix whose columns are transport@os, writes
 // conformance.{txt,md,json,html} into DIR and prints the matrix. show
-// renders one report to standard output.
+// renders one report to standard output. expectations compares a report
+// from any OS with the expectation tables and prints, as Go source to
+// paste into harness/expectations.go and its neighbours, the rows to add
+// or change: inferred rows the run confirmed become measured, with the
+// kernel, Go release and date the report carries.
 package main
 
 import (
@@ -24,7 +29,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage:
   streamspec-report merge [-o DIR] a.json b.json ...
-  streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json`
+  streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
+  streamspec-report expectations report.json`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -37,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = merge(args[1:], stdout, stderr)
 	case "show":
 		err = show(args[1:], stdout, stderr)
+	case "expectations":
+		err = expectations(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return 0

@@ -96,6 +96,9 @@ func (res Result) Detail(label string) string {
 	if res.Location != "" {
 		fmt.Fprintf(&b, "\nat %s", res.Location)
 	}
+	if u := res.UnexpectedText(); u != "" {
+		fmt.Fprintf(&b, "\n%s", u)
+	}
 	for _, k := range sortedKeys(res.Values) {
 		fmt.Fprintf(&b, "\n%s = %v", k, res.Values[k])
 	}

@@ -43,16 +43,18 @@ type htmlFailure struct {
 }
 
 type htmlPage struct {
-	R          *Report
-	Transports []htmlHead // first heading row: transports, spanning their environments
-	Envs       []string   // second heading row, when several environments
-	Columns    []Transport
-	Areas      []htmlArea
-	Bars       *barChart
-	Capacities []CapacityBar
-	Sweeps     []lineChart
-	Failures   []htmlFailure
-	Width      int // matrix columns: behaviour, class, transports, verdict
+	R                   *Report
+	DiffersFromInferred string
+	Transports          []htmlHead // first heading row: transports, spanning their environments
+	Envs                []string   // second heading row, when several environments
+	Columns             []Transport
+	Areas               []htmlArea
+	Bars                *barChart
+	Capacities          []CapacityBar
+	Sweeps              []lineChart
+	Failures            []htmlFailure
+	Unexpected          []htmlFailure // results that differ from an inferred expectation: the reason is how, with the source
+	Width               int           // matrix columns: behaviour, class, transports, verdict
 }
 
 // HTML writes a single self-contained page: the matrix with coloured
@@ -60,7 +62,7 @@ type htmlPage struct {
 // transport showing where the bytes were when the writer blocked, and
 // the buffer sweeps. It loads nothing from anywhere.
 func (r *Report) HTML(w io.Writer) error {
-	p := htmlPage{R: r, Columns: r.Columns(), Bars: capacityChart(r.CapacityBars()), Capacities: r.CapacityBars(), Sweeps: r.sweepCharts()}
+	p := htmlPage{R: r, DiffersFromInferred: DiffersFromInferred, Columns: r.Columns(), Bars: capacityChart(r.CapacityBars()), Capacities: r.CapacityBars(), Sweeps: r.sweepCharts()}
 	p.Width = len(p.Columns) + 3
 	for _, c := range p.Columns {
 		if n := len(p.Transports); n > 0 && p.Transports[n-1].Label == c.Name && r.MultiEnv() {
@@ -80,10 +82,7 @@ func (r *Report) HTML(w io.Writer) error {
 	for _, a := range r.Areas() {
 		ha := htmlArea{Name: a.Name}
 		for _, b := range a.Behaviours {
-			row := htmlRow{Behaviour: b, Row: r.Row(b.ID), Verdicts: r.Row(b.ID).Verdict}
-			if row.Row.Untested != "" {
-				row.Verdicts += " (" + row.Row.Untested + ")"
-			}
+			row := htmlRow{Behaviour: b, Row: r.Row(b.ID), Verdicts: r.Row(b.ID).Parenthesised()}
 			for _, c := range p.Columns {
 				row.Cells = append(row.Cells, r.htmlCell(b, c))
 				if res, ok := r.Result(b.ID, c); ok && res.Verdict == Fail {
@@ -93,6 +92,11 @@ func (r *Report) HTML(w io.Writer) error {
 			ha.Rows = append(ha.Rows, row)
 		}
 		p.Areas = append(p.Areas, ha)
+	}
+	labels, results := r.UnexpectedResults()
+	for i, res := range results {
+		p.Unexpected = append(p.Unexpected, htmlFailure{Behaviour: res.Behaviour, Column: labels[i],
+			Reason: strings.TrimPrefix(res.UnexpectedText(), DiffersFromInferred+": ")})
 	}
 	return page.Execute(w, p)
 }
@@ -121,6 +125,10 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 		out.Text = "n/a"
 	default:
 		out.Text = "skipped"
+	}
+	if len(res.Unexpected()) > 0 {
+		out.Class += " unexpected"
+		out.Text = "⚠ " + out.Text
 	}
 	return out
 }

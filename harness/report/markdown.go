@@ -16,6 +16,7 @@ const (
 	mdUnsupported = "➖"
 	mdUnavailable = "⛔"
 	mdSkipped     = "⏭"
+	mdUnexpected  = "⚠️"
 )
 
 // Markdown writes the matrix as GitHub-flavoured Markdown: one table per
@@ -39,9 +40,12 @@ func (r *Report) Markdown(w io.Writer) error {
 			p("%s unavailable here: %s.\n", md(r.Label(c)), md(c.Unavailable))
 		}
 	}
-	p("%s pass · %s fail (reasons under the matrix) · %s unsupported (the missing ability) · %s unavailable on this machine · "+
-		"plain text: the value an observed spec saw, and it passed. The verdict column is derived from the cells.\n",
-		mdPass, mdFail, mdUnsupported, mdUnavailable)
+	legend := fmt.Sprintf("%s pass · %s fail (reasons under the matrix) · %s unsupported (the missing ability) · %s unavailable on this machine · "+
+		"plain text: the value an observed spec saw, and it passed", mdPass, mdFail, mdUnsupported, mdUnavailable)
+	if _, res := r.UnexpectedResults(); len(res) > 0 {
+		legend += fmt.Sprintf("; %s: it %s (listed under the matrix)", mdUnexpected, DiffersFromInferred)
+	}
+	p("%s. The verdict column is derived from the cells.\n", legend)
 
 	for _, area := range r.Areas() {
 		p("## %s\n", md(area.Name))
@@ -57,12 +61,7 @@ func (r *Report) Markdown(w io.Writer) error {
 			for _, c := range cols {
 				line += " " + md(r.mdCell(beh, c)) + " |"
 			}
-			row := r.Row(beh.ID)
-			verdict := row.Verdict
-			if row.Untested != "" {
-				verdict += " (" + row.Untested + ")"
-			}
-			p("%s %s |", line, md(verdict))
+			p("%s %s |", line, md(r.Row(beh.ID).Parenthesised()))
 		}
 		p("")
 	}
@@ -107,6 +106,14 @@ func (r *Report) Markdown(w io.Writer) error {
 		}
 	}
 
+	if labels, results := r.UnexpectedResults(); len(results) > 0 {
+		p("\n## Where a result %s\n", DiffersFromInferred)
+		p("The specs passed: an expectation read from source, not yet measured on that OS, never fails one.\n")
+		for i, res := range results {
+			p("- `%s` on %s: %s", res.Behaviour, md(labels[i]), md(strings.TrimPrefix(res.UnexpectedText(), DiffersFromInferred+": ")))
+		}
+	}
+
 	first := true
 	for _, c := range cols {
 		for _, beh := range r.Behaviours {
@@ -127,8 +134,17 @@ func (r *Report) Markdown(w io.Writer) error {
 	return err
 }
 
-// mdCell is a cell's text in the Markdown matrix.
+// mdCell is a cell's text in the Markdown matrix, marked when it differs
+// from an inferred expectation.
 func (r *Report) mdCell(b Behaviour, c Transport) string {
+	text := r.mdMark(b, c)
+	if res, ok := r.Result(b.ID, c); ok && len(res.Unexpected()) > 0 {
+		text = mdUnexpected + " " + text + " (" + DiffersFromInferred + ")"
+	}
+	return text
+}
+
+func (r *Report) mdMark(b Behaviour, c Transport) string {
 	res, ok := r.Result(b.ID, c)
 	if !ok {
 		return ""

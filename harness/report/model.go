@@ -86,6 +86,11 @@ type Result struct {
 	State     string         `json:"state,omitempty"`   // the test framework's state, e.g. "timedout"
 	Location  string         `json:"location,omitempty"`
 	Millis    float64        `json:"duration_ms"`
+	// Checks compare what the spec saw with what is expected of a built-in
+	// on this OS, each with its provenance: one that differs from an
+	// inferred expectation leaves the verdict a pass and is shown as
+	// differing from the inferred expectation.
+	Checks []harness.Check `json:"checks,omitempty"`
 }
 
 // Capacity is a harness.Capacity with the spec and environment it came
@@ -120,6 +125,9 @@ type Row struct {
 	Status    RowStatus `json:"status"`
 	Verdict   string    `json:"verdict"`            // e.g. "holds on kernel sockets only"
 	Untested  string    `json:"untested,omitempty"` // e.g. "unsupported on net-pipe"; not the transports that are unavailable throughout
+	// Unexpected names the columns whose result differs from an inferred
+	// expectation (it passed), e.g. "differs from the inferred expectation on tcp4, tcp6".
+	Unexpected string `json:"unexpected,omitempty"`
 }
 
 // Totals counts results by verdict.

@@ -22,6 +22,7 @@ const (
 	symUnsupported = "-"
 	symUnavailable = "n/a"
 	symSkipped     = "s"
+	symUnexpected  = "!" // after a cell's mark
 )
 
 const (
@@ -51,6 +52,7 @@ func (r *Report) Text(w io.Writer, opt TextOptions) error {
 		t.verdicts()
 	}
 	t.failures()
+	t.unexpected()
 	t.capacities()
 	_, err := io.WriteString(w, t.b.String())
 	return err
@@ -133,6 +135,9 @@ func (t *textWriter) header() {
 	}
 	t.line(fmt.Sprintf("%s pass  %s fail  %s unsupported  %s unavailable  a b c: observed values, listed under the row",
 		t.paint(ansiGreen, symPass), t.paint(ansiRed, symFail), t.paint(ansiDim, symUnsupported), t.paint(ansiDim, symUnavailable)))
+	if _, res := t.r.UnexpectedResults(); len(res) > 0 {
+		t.line(t.paint(ansiYellow, symUnexpected) + " " + DiffersFromInferred + " (listed below, with the source); the spec passed")
+	}
 	if t.keyed {
 		var key []string
 		for i, c := range t.cols {
@@ -173,10 +178,7 @@ func (t *textWriter) row(b Behaviour, block []int) {
 		t.line(s)
 	} else {
 		row := t.r.Row(b.ID)
-		text := row.Verdict
-		if row.Untested != "" {
-			text += "; " + row.Untested
-		}
+		text := row.Text()
 		indent := t.nameW + len(block)*t.colW
 		for i, l := range wrap(text, t.width-indent) {
 			if i > 0 {
@@ -196,8 +198,17 @@ func (t *textWriter) row(b Behaviour, block []int) {
 	}
 }
 
-// symbol is a cell's mark and colour.
+// symbol is a cell's mark and colour, marked when the result differs
+// from an inferred expectation.
 func (t *textWriter) symbol(b Behaviour, c Transport, values valueLetters) (string, string) {
+	sym, code := t.mark(b, c, values)
+	if res, ok := t.r.Result(b.ID, c); ok && len(res.Unexpected()) > 0 {
+		return sym + symUnexpected, ansiYellow
+	}
+	return sym, code
+}
+
+func (t *textWriter) mark(b Behaviour, c Transport, values valueLetters) (string, string) {
 	res, ok := t.r.Result(b.ID, c)
 	switch {
 	case !ok:
@@ -264,10 +275,7 @@ func (t *textWriter) verdicts() {
 	t.line("")
 	t.line(t.paint(ansiBold, "verdicts"))
 	for _, row := range t.r.Rows {
-		text := row.Verdict
-		if row.Untested != "" {
-			text += "; " + row.Untested
-		}
+		text := row.Text()
 		for i, l := range wrap(text, t.width-t.nameW) {
 			name := ""
 			if i == 0 {
@@ -292,6 +300,25 @@ func (t *textWriter) failures() {
 				first = false
 			}
 			t.line(cut(fmt.Sprintf("  %s on %s: %s", b.ID, t.r.Label(c), oneLine(res.Reason, 0)), t.width))
+		}
+	}
+}
+
+// unexpected lists the results that differ from an inferred expectation.
+func (t *textWriter) unexpected() {
+	labels, results := t.r.UnexpectedResults()
+	if len(results) == 0 {
+		return
+	}
+	t.line("")
+	t.line(t.paint(ansiBold, DiffersFromInferred+" (the specs passed)"))
+	for i, res := range results {
+		for j, l := range wrap(fmt.Sprintf("%s on %s: %s", res.Behaviour, labels[i], strings.TrimPrefix(res.UnexpectedText(), DiffersFromInferred+": ")), t.width-4) {
+			indent := "  "
+			if j > 0 {
+				indent = "    "
+			}
+			t.line(indent + l)
 		}
 	}
 }

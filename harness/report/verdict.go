@@ -45,7 +45,7 @@ func (r *Report) deriveRow(b Behaviour) Row {
 			}
 		}
 	}
-	row := Row{Behaviour: b.ID, Untested: untested(noted)}
+	row := Row{Behaviour: b.ID, Untested: untested(noted), Unexpected: unexpectedRow(all)}
 	tested := slices.DeleteFunc(slices.Clone(all), func(c cell) bool { return !c.res.Verdict.Tested() })
 	// The scope of "X only" is what ran or could not: unavailable and
 	// skipped transports say nothing about the behaviour.
@@ -76,6 +76,32 @@ func (r *Report) deriveRow(b Behaviour) Row {
 	}
 	row.Status, row.Verdict = single(b.Class, tested, scope)
 	return row
+}
+
+// Text is the row's verdict with what it leaves untested and where it
+// differs from an inferred expectation.
+func (row Row) Text() string {
+	text := row.Verdict
+	for _, extra := range []string{row.Untested, row.Unexpected} {
+		if extra != "" {
+			text += "; " + extra
+		}
+	}
+	return text
+}
+
+// Parenthesised is the row's verdict with the rest in parentheses.
+func (row Row) Parenthesised() string {
+	var extra []string
+	for _, e := range []string{row.Untested, row.Unexpected} {
+		if e != "" {
+			extra = append(extra, e)
+		}
+	}
+	if len(extra) == 0 {
+		return row.Verdict
+	}
+	return row.Verdict + " (" + strings.Join(extra, "; ") + ")"
 }
 
 // consistent reports whether every transport gave the same outcome in

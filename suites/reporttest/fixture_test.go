@@ -88,10 +88,14 @@ func fixtureReport() types.Report {
 			add(name, "close-with-unread-data", pass, "", observe(unread, map[string]any{"read_before_error": 10}))
 		}
 		switch name {
-		case "tcp4":
-			add(name, "close-read", pass, "", observe("peer writes succeed", nil))
-		case "unix", "unix-socketpair", "os-pipe":
-			add(name, "close-read", pass, "", observe("peer gets EPIPE", map[string]any{"error": "write: broken pipe"}))
+		case "tcp4": // differs from an inferred expectation: recorded, passed
+			add(name, "close-read", pass, "", observe("peer writes succeed", nil), fixtureEntry(harness.EntryCheck,
+				harness.NewCheck("close-read", name, "linux", "", "peer writes succeed", []string{"peer gets EPIPE", "peer gets ECONNRESET"},
+					harness.FromSource("net/ipv4/tcp.c tcp_shutdown")), len(specs)%2 == 0))
+		case "unix", "unix-socketpair", "os-pipe": // as measured
+			add(name, "close-read", pass, "", observe("peer gets EPIPE", map[string]any{"error": "write: broken pipe"}), fixtureEntry(harness.EntryCheck,
+				harness.NewCheck("close-read", name, "linux", "", "peer gets EPIPE", []string{"peer gets EPIPE"},
+					harness.Seen("Linux 6.1.0", "go1.26.8", "2026-01-01", "net/unix/af_unix.c unix_shutdown")), len(specs)%2 == 1))
 		default:
 			add(name, "close-read", skip, harness.UnsupportedPrefix+name+" lacks close-read")
 		}

@@ -95,6 +95,9 @@ func TestReportRows(t *testing.T) {
 			t.Errorf("%s: verdict %q, want %q", row.Behaviour, row.Verdict, want[row.Behaviour])
 		}
 	}
+	if got := rep.Row("close-read").Unexpected; got != "differs from the inferred expectation on tcp4" {
+		t.Errorf("close-read unexpected = %q", got)
+	}
 	if got := rep.Row("half-close").Untested; got != "unsupported on net-pipe" {
 		t.Errorf("half-close untested = %q", got)
 	}
