@@ -9,7 +9,7 @@ N       ?= 20
 # transport, Chromium for the HTML report check
 TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
 
-.PHONY: all test conformance lint tools bench soak
+.PHONY: all test conformance gallery lint tools bench soak
 
 all: lint test
 
@@ -24,12 +24,19 @@ conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/conformance.md
 
-## lint: gofmt, go vet on Linux and for macOS
+## gallery: the catalogue against real third-party transports (gallery/, its
+## own module); fails unless every verdict agrees with gallery/findings.go,
+## then regenerates docs/gallery.md
+gallery:
+	GO=$(GO) scripts/gallery.sh
+
+## lint: gofmt, go vet on Linux and for macOS (the gallery module too)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	GOOS=darwin $(GO) vet $(PKGS)
+	cd gallery && $(GO) vet ./... && GOOS=darwin $(GO) vet ./...
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
 bench: tools

@@ -50,7 +50,11 @@ func (d Doc) Write(w io.Writer) error {
 	p("| library | spec | verdict | class | why | citation |")
 	p("|---|---|---|---|---|---|")
 	for _, f := range d.sortedFindings() {
-		p("| %s | `%s` | %s | %s | %s | %s |", f.Entry, f.Behaviour, f.verdict(), md(string(f.Class)), md(f.Why), md(f.Citation))
+		verdict := string(f.verdict())
+		if f.Intermittent {
+			verdict += " (intermittent)"
+		}
+		p("| %s | `%s` | %s | %s | %s | %s |", f.Entry, f.Behaviour, verdict, md(string(f.Class)), md(f.Why), md(f.Citation))
 	}
 
 	p("\n## Declared abilities\n")

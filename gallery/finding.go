@@ -18,6 +18,10 @@ type Finding struct {
 	Class     Class
 	Citation  string // the library's file and function or doc sentence (for a harness defect, what in the library sets it off)
 	Why       string // one line
+	// Intermittent marks a failure that comes from a race in the library:
+	// it happens on most runs, and a run where the spec passes does not make
+	// the finding stale.
+	Intermittent bool
 }
 
 func (f Finding) verdict() report.Verdict {

@@ -1,15 +1,16 @@
 module github.com/streamspec/streamspec/gallery
 
-go 1.26.2
+go 1.26.0
 
 replace github.com/streamspec/streamspec => ../
 
 require (
 	github.com/coder/websocket v1.8.15
 	github.com/hashicorp/yamux v0.1.2
+	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/quic-go/quic-go v0.65.0
 	github.com/streamspec/streamspec v0.0.0-00010101000000-000000000000
-	github.com/xtaci/kcp-go/v5 v5.7.5
+	github.com/xtaci/kcp-go/v5 v5.7.4
 	github.com/xtaci/smux v1.5.58
 	golang.org/x/crypto v0.59.0
 )
@@ -23,7 +24,6 @@ require (
 	github.com/juju/ratelimit v1.0.2 // indirect
 	github.com/klauspost/cpuid/v2 v2.4.1 // indirect
 	github.com/klauspost/reedsolomon v1.14.2 // indirect
-	github.com/onsi/ginkgo/v2 v2.34.0 // indirect
 	github.com/onsi/gomega v1.44.0 // indirect
 	github.com/pion/transport/v5 v5.1.4 // indirect
 	github.com/pkg/errors v0.9.1 // indirect

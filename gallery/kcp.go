@@ -12,7 +12,8 @@ import (
 
 // kcp-go: a KCP session (reliable UDP) over UDP loopback at the library's
 // defaults: no encryption, no FEC, the default window and 100 ms interval.
-// A *kcp.UDPSession is a net.Conn.
+// A *kcp.UDPSession is a net.Conn. (v5.7.4: v5.7.5 needs Go 1.26.2, above
+// the go line this repository's modules share.)
 func init() {
 	Register(Entry{
 		Name:      "kcp-go",
