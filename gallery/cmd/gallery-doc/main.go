@@ -52,6 +52,11 @@ func run(reportPath, ginkgoPath, out string) error {
 	for _, b := range harness.Catalogue() {
 		behaviours = append(behaviours, b.ID)
 	}
+	for _, t := range rep.Transports {
+		if t.Unavailable != "" {
+			fmt.Printf("gallery: %s is unavailable here (%s): its findings are not checked\n", t.Name, t.Unavailable)
+		}
+	}
 	problems, agreed := gallery.Check(cells, names, behaviours, gallery.Findings)
 	for _, p := range problems {
 		fmt.Println("gallery:", p)
