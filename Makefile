@@ -27,7 +27,7 @@ conformance: tools
 ## gallery: the catalogue against real third-party transports (gallery/, its
 ## own module); fails unless every verdict agrees with gallery/findings.go,
 ## then regenerates docs/gallery.md
-gallery:
+gallery: tools
 	GO=$(GO) scripts/gallery.sh
 
 ## lint: gofmt, go vet on Linux and for macOS (the gallery module too)
