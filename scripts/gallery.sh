@@ -14,7 +14,7 @@ start=$(date +%s)
 # Serial and with a fixed seed: the order of specs, and so what a
 # process-wide first use is charged to, is the same every run.
 set +e
-STREAMSPEC_GALLERY=1 "$GO" test -count=1 -timeout 20m -run '^TestGallery$' . \
+STREAMSPEC_GALLERY=1 "$GO" test -count=1 -timeout 10m -run '^TestGallery$' . \
 	-ginkgo.seed=1 -ginkgo.no-color -ginkgo.json-report=out/ginkgo.json \
 	-streamspec.report-dir=out/report >out/gallery.log 2>&1
 status=$?
