@@ -24,13 +24,7 @@ conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/conformance.md
 
-## gallery: the catalogue against real third-party transports (gallery/, its
-## own module); fails unless every verdict agrees with gallery/findings.go,
-## then regenerates docs/gallery.md
-gallery: tools
-	GO=$(GO) scripts/gallery.sh
-
-## lint: gofmt, go vet on Linux and for macOS (the gallery module too)
+## lint: gofmt, go vet on Linux and for macOS
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -45,6 +39,12 @@ bench: tools
 ## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
 soak: tools
 	N=$(N) scripts/soak.sh
+
+## gallery: the catalogue against real third-party transports (gallery/, its
+## own module); fails unless every verdict agrees with gallery/findings.go,
+## then regenerates docs/gallery.md
+gallery: tools
+	GO=$(GO) scripts/gallery.sh
 
 ## tools: install the Debian packages the specs use where missing and allowed;
 ## elsewhere their specs are skipped as unavailable
