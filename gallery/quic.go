@@ -16,12 +16,18 @@ import (
 // harness as an io.ReadWriteCloser, as the README says for such streams.
 func init() {
 	Register(Entry{
-		Name:      "quic-go",
-		Module:    "github.com/quic-go/quic-go",
-		About:     "one bidirectional stream of a QUIC connection over UDP loopback, default quic.Config",
-		Transport: harness.FromReadWriteClosers("quic-go", quicPair),
-		Without: []Lack{{harness.FullClose,
-			`stream.go, Stream.Close: "Close closes the send-direction of the stream. It does not close the receive-direction of the stream."`}},
+		Name:   "quic-go",
+		Module: "github.com/quic-go/quic-go",
+		About:  "one bidirectional stream of a QUIC connection over UDP loopback, default quic.Config",
+		// stream.go, Stream.Close: "Close closes the send-direction of the
+		// stream. It does not close the receive-direction of the stream."
+		// A full close is CancelRead ("Read will unblock immediately, and
+		// future calls to it will fail"), then Close.
+		Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("quic-go", quicPair), func(c io.Closer) error {
+			s := c.(*quic.Stream)
+			s.CancelRead(0)
+			return s.Close()
+		}),
 	})
 }
 

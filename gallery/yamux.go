@@ -13,10 +13,13 @@ import (
 // config. A *yamux.Stream is a net.Conn.
 func init() {
 	Register(Entry{
-		Name:      "yamux",
-		Module:    "github.com/hashicorp/yamux",
-		About:     "one stream of a yamux session over TCP loopback, yamux.DefaultConfig",
-		Transport: harness.FromMakePipe("yamux", yamuxPair),
+		Name:   "yamux",
+		Module: "github.com/hashicorp/yamux",
+		About:  "one stream of a yamux session over TCP loopback, yamux.DefaultConfig",
+		// stream.go, Stream.Close sends FIN and "LocalClose only prohibits
+		// further local writes": Close is the half-close, and nothing ends
+		// the reading direction, so there is no full close to give.
+		Transport: harness.HalfCloseOnClose(harness.FromMakePipe("yamux", yamuxPair), nil),
 		Without: []Lack{{harness.FullClose,
 			`stream.go, Stream.Read: "LocalClose only prohibits further local writes. Handle reads normally." (Close ends the sending direction only)`}},
 	})
