@@ -9,7 +9,7 @@ N       ?= 20
 # transport, Chromium for the HTML report check
 TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
 
-.PHONY: all test conformance lint tools bench soak
+.PHONY: all test conformance gallery lint tools bench soak
 
 all: lint test
 
@@ -31,6 +31,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	GOOS=darwin $(GO) vet $(PKGS)
+	cd gallery && $(GO) vet ./... && GOOS=darwin $(GO) vet ./...
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
 bench: tools
@@ -39,6 +40,12 @@ bench: tools
 ## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
 soak: tools
 	N=$(N) scripts/soak.sh
+
+## gallery: the catalogue against real third-party transports (gallery/, its
+## own module); fails unless every verdict agrees with gallery/findings.go,
+## then regenerates docs/gallery.md
+gallery: tools
+	GO=$(GO) scripts/gallery.sh
 
 ## tools: install the Debian packages the specs use where missing and allowed;
 ## elsewhere their specs are skipped as unavailable

@@ -1,0 +1,148 @@
+// Command gallery-doc checks a gallery run against gallery/findings.go and,
+// when they agree, writes docs/gallery.md. make gallery runs it after the
+// gallery's test; it exits 1 on an unexplained failure, a stale finding or
+// a run that broke off.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"slices"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/streamspec/streamspec/gallery"
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/harness/report"
+)
+
+func main() {
+	reportPath := flag.String("report", "out/report/conformance.json", "the gallery run's streamspec report")
+	ginkgoPath := flag.String("ginkgo", "out/ginkgo.json", "the same run's Ginkgo JSON report (whole failure messages)")
+	out := flag.String("o", "../docs/gallery.md", "the page to write")
+	flag.Parse()
+	if err := run(*reportPath, *ginkgoPath, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gallery:", err)
+		os.Exit(1)
+	}
+}
+
+func run(reportPath, ginkgoPath, out string) error {
+	rep, err := readReport(reportPath)
+	if err != nil {
+		return fmt.Errorf("%w (did the gallery run build and finish? see its log)", err)
+	}
+	messages, err := failureMessages(ginkgoPath)
+	if err != nil {
+		return err
+	}
+	var cells []gallery.Cell
+	for _, r := range rep.Results {
+		cells = append(cells, gallery.Cell{Result: r, Message: messages[[2]string{r.Transport, r.Behaviour}]})
+	}
+	entries := gallery.Entries()
+	var names, behaviours []string
+	for _, e := range entries {
+		names = append(names, e.Name)
+	}
+	for _, b := range harness.Catalogue() {
+		behaviours = append(behaviours, b.ID)
+	}
+	for _, t := range rep.Transports {
+		if t.Unavailable != "" {
+			fmt.Printf("gallery: %s is unavailable here (%s): its findings are not checked\n", t.Name, t.Unavailable)
+		}
+	}
+	problems, agreed := gallery.Check(cells, names, behaviours, gallery.Findings)
+	for _, p := range problems {
+		fmt.Println("gallery:", p)
+	}
+	fmt.Printf("gallery: %d entries, %d results, %d findings; %d passed, %d failed\n",
+		len(entries), len(cells), len(gallery.Findings), agreed, len(problems))
+	if len(problems) > 0 {
+		return fmt.Errorf("the run and gallery/findings.go disagree; %s not written", out)
+	}
+	doc := gallery.Doc{Report: rep, Cells: cells, Entries: entries, Versions: versions(entries, rep), Findings: gallery.Findings}
+	var b bytes.Buffer
+	if err := doc.Write(&b); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Println("gallery: wrote", out)
+	return nil
+}
+
+func readReport(path string) (*report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return report.Read(f)
+}
+
+// failureMessages maps transport and spec to the spec's whole failure
+// message, from Ginkgo's JSON report.
+func failureMessages(path string) (map[[2]string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := map[[2]string]string{}
+	for _, r := range reports {
+		for _, sr := range r.SpecReports {
+			if sr.LeafNodeType != types.NodeTypeIt || len(sr.ContainerHierarchyTexts) == 0 || sr.Failure.Message == "" {
+				continue
+			}
+			msg := sr.Failure.Message
+			for _, af := range sr.AdditionalFailures {
+				msg += "\n" + af.Failure.Message
+			}
+			out[[2]string{sr.ContainerHierarchyTexts[0], sr.LeafNodeText}] = msg
+		}
+	}
+	return out, nil
+}
+
+// versions gives each entry's version: from this binary's build info for
+// Go modules (the gallery module's own go.sum, the versions the run used),
+// the run's Go release for the standard library, the entry's own Version
+// for what is not a Go module.
+func versions(entries []gallery.Entry, rep *report.Report) map[string]string {
+	out := map[string]string{}
+	bi, _ := debug.ReadBuildInfo()
+	for _, e := range entries {
+		switch {
+		case e.Version != nil:
+			v, err := e.Version()
+			if err != nil {
+				v = "unknown: " + err.Error()
+			}
+			out[e.Name] = v
+		case e.Module == "std":
+			out[e.Name] = rep.Environments[0].GoVersion
+		case bi != nil:
+			i := slices.IndexFunc(bi.Deps, func(m *debug.Module) bool { return m.Path == e.Module })
+			if i < 0 {
+				out[e.Name] = "not in the build info"
+				continue
+			}
+			m := bi.Deps[i]
+			if m.Replace != nil {
+				m = m.Replace
+			}
+			out[e.Name] = m.Version
+		}
+	}
+	return out
+}

@@ -1,0 +1,54 @@
+package gallery
+
+import (
+	"fmt"
+
+	"github.com/streamspec/streamspec/harness/report"
+)
+
+// Finding explains one verdict of the gallery run that is not a plain pass:
+// a failure, or a pass or unsupported that is itself wrong. make gallery
+// fails on a failure no finding explains and on a finding that no longer
+// happens, so the table stays true.
+type Finding struct {
+	Entry     string         // the gallery entry
+	Behaviour string         // the spec
+	Verdict   report.Verdict // the verdict explained; empty means fail
+	Seen      string         // text of the spec's message that identifies this failure, not another
+	Class     Class
+	Citation  string // the library's file and function or doc sentence (for a harness defect, what in the library sets it off)
+	Why       string // one line
+	// Intermittent marks a failure that comes from a race in the library:
+	// it happens on most runs, and a run where the spec passes does not make
+	// the finding stale.
+	Intermittent bool
+}
+
+func (f Finding) verdict() report.Verdict {
+	if f.Verdict == "" {
+		return report.Fail
+	}
+	return f.Verdict
+}
+
+// Class says whose the finding is.
+type Class string
+
+const (
+	// Nonconformance: the library breaks the stream contract, and its docs
+	// do not say so.
+	Nonconformance Class = "nonconformance"
+	// DesignChoice: the library breaks the rule on purpose and says so in
+	// its docs or source.
+	DesignChoice Class = "design choice"
+)
+
+// HarnessDefect is a verdict streamspec gets wrong on this library,
+// tracked as item n of issue 11; once fixed, the finding goes stale and
+// make gallery says so.
+func HarnessDefect(item int) Class {
+	return Class(fmt.Sprintf("harness defect, issue 11 item %d", item))
+}
+
+// NewHarnessDefect is a wrong verdict not yet filed as an issue item.
+const NewHarnessDefect Class = "harness defect, not yet filed"

@@ -1,0 +1,113 @@
+package gallery
+
+import "github.com/streamspec/streamspec/harness/report"
+
+// The sentences of other documents that findings quote more than once.
+const (
+	netConnDeadlines = `net.Conn's SetDeadline doc: "If the deadline is exceeded a call to Read or Write or to other I/O methods will return an error that wraps os.ErrDeadlineExceeded. ... The error's Timeout method will return true"`
+	kcpNoFIN         = `README.md, "Connection Termination and Multiplexing": "KCP does not define TCP-style connection setup and teardown messages such as SYN/FIN/RST."`
+	websocketClose   = `close.go, Conn.Close: "It will write a WebSocket close frame with a timeout of 5s and then wait 5s for the peer to send a close frame."`
+	websocketDeadln  = `netconn.go, NetConn: "When a deadline is hit and there is an active read or write goroutine, the connection will be closed."`
+)
+
+// Findings explains every verdict of the gallery run that is not a plain
+// pass: each failure, and each pass or unsupported that is wrong. make
+// gallery fails on a failure without a finding and on a finding that no
+// longer happens (Seen: text of the spec's message that tells this failure
+// from another).
+var Findings = []Finding{
+	// hashicorp/yamux
+	{Entry: "yamux", Behaviour: "read-deadline", Seen: `"i/o deadline reached" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "the timeout is a net.Error with Timeout() true that wraps nothing, so errors.Is(err, os.ErrDeadlineExceeded) is false",
+		Citation: `const.go: ErrTimeout = &NetError{err: fmt.Errorf("i/o deadline reached"), timeout: true} (NetError has no Unwrap); README.md: "Stream implements net.Conn"; ` + netConnDeadlines},
+	{Entry: "yamux", Behaviour: "write-deadline", Seen: `"i/o deadline reached" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "as read-deadline: Stream.write returns the same ErrTimeout",
+		Citation: `stream.go, Stream.write: case <-timeout: return 0, ErrTimeout; const.go ErrTimeout`},
+	{Entry: "yamux", Behaviour: "write-timeout-usable", Verdict: report.Pass, Seen: "no timeout: ", Class: NewHarnessDefect,
+		Why:      `the Write did time out (Timeout() true), but the spec records "no timeout" for any error that is not os.ErrDeadlineExceeded and skips the usability check`,
+		Citation: `const.go ErrTimeout (a timeout net.Error without os.ErrDeadlineExceeded)`},
+
+	// quic-go
+	{Entry: "quic-go", Behaviour: "close-unblocks", Seen: "blocked Write hung", Class: DesignChoice,
+		Why:      "a Write blocked by flow control stays blocked through the full close (CancelRead, then Close): quic-go forbids Close during a Write; only CancelWrite, which discards unsent data, aborts it",
+		Citation: `send_stream.go, SendStream.Close: "It must not be called concurrently with [SendStream.Write]."; SendStream.CancelWrite aborts sending`},
+
+	// coder/websocket
+	{Entry: "websocket", Behaviour: "read-deadline", Seen: "failed to get reader: context canceled", Class: DesignChoice,
+		Why:      "an expired read deadline cancels the read and closes the connection: the error is context.Canceled, not a timeout, and the stream is gone",
+		Citation: websocketDeadln},
+	{Entry: "websocket", Behaviour: "write-deadline", Seen: "failed to write frame: context canceled", Class: DesignChoice,
+		Why:      "as read-deadline, for a Write blocked by backpressure",
+		Citation: websocketDeadln},
+
+	// x/crypto/ssh
+	{Entry: "ssh", Behaviour: "concurrent-writes", Seen: "is not one whole Write", Class: DesignChoice, Intermittent: true,
+		Why: "concurrent Writes fill one shared packet buffer: records arrive torn, and one Write's bytes can be sent in place of another's " +
+			"(tried: 512 Writes of 4 KiB, one record's bytes twice and six records' partly lost, in 1 of 3 runs); go test -race reports the race at " +
+			"channel.go:288 and :292 (WriteExtended filling the shared packet). A race, so about one run in five passes. The Channel docs do not say Write is unsafe for concurrent use; only this comment does",
+		Citation: `channel.go:269-271, channel.WriteExtended: "We don't remove the buffer from packetPool, so WriteExtended calls from different goroutines will be flagged as errors by the race detector."`},
+	{Entry: "ssh", Behaviour: "close-unblocks", Seen: "B.Read after Close returned", Class: Nonconformance,
+		Why:      "Read after Close returns the channel's unread data with no error (Close itself returns io.EOF once the peer's close was answered, which is allowed)",
+		Citation: `channel.go, channel.ReadExtended reads c.pending, which Close leaves in place: "we want to defer forwarding io.EOF to the caller of Read until the buffer has been drained"`},
+
+	// xtaci/kcp-go, at its defaults: about 0.3 MB/s on loopback
+	{Entry: "kcp-go", Behaviour: "integrity", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why:      "64 MiB each way at the defaults' throughput takes minutes; the spec ends in a bare spec timeout instead of fitting its volume to the transport",
+		Citation: `kcp.go: IKCP_WND_SND = 32, IKCP_WND_RCV = 32 (packets of up to IKCP_MTU_DEF = 1400 B), IKCP_INTERVAL = 100 (ms): a 32-packet window per 100 ms tick`},
+	{Entry: "kcp-go", Behaviour: "no-message-boundaries", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why:      "as integrity (tens of MiB at about 0.3 MB/s)",
+		Citation: `kcp.go IKCP_WND_SND, IKCP_INTERVAL`},
+	{Entry: "kcp-go", Behaviour: "write-all-or-error", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why:      "as integrity",
+		Citation: `kcp.go IKCP_WND_SND, IKCP_INTERVAL`},
+	{Entry: "kcp-go", Behaviour: "concurrent-writes", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why:      "as integrity",
+		Citation: `kcp.go IKCP_WND_SND, IKCP_INTERVAL`},
+	{Entry: "kcp-go", Behaviour: "backpressure", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why:      "Write blocks after 64 KiB (right), then draining 64 MiB at the defaults' throughput outlasts the spec",
+		Citation: `kcp.go IKCP_WND_SND, IKCP_INTERVAL`},
+	{Entry: "kcp-go", Behaviour: "graceful-close", Seen: "timeout occurred", Class: HarnessDefect(2),
+		Why: "the 4 MiB transfer before the Close outlasts the spec; once volume fits the transport, expect a design-choice failure: " +
+			"the peer never reads io.EOF, as KCP sends nothing on Close",
+		Citation: kcpNoFIN},
+	{Entry: "kcp-go", Behaviour: "coalescing-splitting", Verdict: report.Pass, Seen: "reading 1048576 bytes hung", Class: HarnessDefect(2),
+		Why:      "the spec records the 1 MiB read as hung: at about 0.3 MB/s it takes over 3 s, past the 2 s bound on one operation; it is slow, not hung",
+		Citation: `kcp.go IKCP_WND_SND, IKCP_INTERVAL`},
+	{Entry: "kcp-go", Behaviour: "close-unblocks", Seen: "B.Read after Close", Class: Nonconformance,
+		Why:      "Read after Close returns data still buffered instead of an error",
+		Citation: `sess.go, UDPSession.Read: it returns s.read(b)'s buffered bytes before it looks at s.die (io.ErrClosedPipe)`},
+	{Entry: "kcp-go", Behaviour: "read-deadline", Seen: `"timeout" (*errors.withStack) has no Timeout method`, Class: Nonconformance,
+		Why:      "the timeout is wrapped by github.com/pkg/errors.WithStack, whose type has no Timeout method, and it does not wrap os.ErrDeadlineExceeded",
+		Citation: `sess.go, UDPSession.Read: case <-s.readDeadline.Done(): return 0, errors.WithStack(errTimeout); timeoutError has no Unwrap; ` + netConnDeadlines},
+	{Entry: "kcp-go", Behaviour: "write-deadline", Seen: `"timeout" (*errors.withStack) has no Timeout method`, Class: Nonconformance,
+		Why:      "as read-deadline",
+		Citation: `sess.go, UDPSession.WriteBuffers: return 0, errors.WithStack(errTimeout)`},
+	{Entry: "kcp-go", Behaviour: "write-timeout-usable", Verdict: report.Pass, Seen: "no timeout: ", Class: NewHarnessDefect,
+		Why:      `the Write timed out, but the spec records "no timeout" for any error that is not os.ErrDeadlineExceeded`,
+		Citation: `sess.go, UDPSession.WriteBuffers: errors.WithStack(errTimeout)`},
+	{Entry: "kcp-go", Behaviour: "write-to-closed-peer", Seen: "A.Write to a closed peer hung", Class: DesignChoice,
+		Why:      "the writer never learns that the peer closed: Writes go on until the send window is full, then block",
+		Citation: kcpNoFIN},
+
+	// xtaci/smux, DefaultConfig: version 1, 32 KiB frames
+	{Entry: "smux", Behaviour: "concurrent-writes", Verdict: report.Pass, Seen: "", Class: HarnessDefect(3),
+		Why: "smux splits a Write into MaxFrameSize (32 KiB) frames that interleave between writers, and the spec's records are exactly 32 KiB: " +
+			"one frame each, never torn (tried: 0 of 64 records torn at 32 KiB, 64 of 64 at 32 KiB + 1 B)",
+		Citation: `stream.go, stream.Write: "Note that the behavior when multiple goroutines write concurrently is not deterministic, frames may interleave in random way."; mux.go DefaultConfig MaxFrameSize: 32768`},
+	{Entry: "smux", Behaviour: "close-unblocks", Seen: "A.Close hung", Class: Nonconformance,
+		Why: "Close queues its FIN behind the stream's unsent frames and waits up to 30 s for it to be written; the blocked Write waits for the session, " +
+			"not the stream (tried: Close returned smux's timeout error after 30.0 s, and the Write was still blocked 5 s later)",
+		Citation: `stream.go, stream.Close: s.sess.writeFrameInternal(f, timer.C, CLSDATA) with session.go openCloseTimeout = 30 * time.Second; Session.writeFrameInternal selects on s.die of the session only`},
+	{Entry: "smux", Behaviour: "read-deadline", Seen: `"timeout" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "the timeout is a net.Error with Timeout() true that wraps nothing",
+		Citation: `session.go: ErrTimeout net.Error = &timeoutError{} (no Unwrap); stream.go: "Stream implements net.Conn"; ` + netConnDeadlines},
+	{Entry: "smux", Behaviour: "write-deadline", Seen: `"timeout" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "as read-deadline",
+		Citation: `session.go ErrTimeout, returned by Session.writeFrameInternal on <-deadline`},
+	{Entry: "smux", Behaviour: "write-timeout-usable", Verdict: report.Pass, Seen: "no timeout: ", Class: NewHarnessDefect,
+		Why:      `the Write timed out, but the spec records "no timeout" for any error that is not os.ErrDeadlineExceeded`,
+		Citation: `session.go ErrTimeout`},
+	{Entry: "smux", Behaviour: "write-to-closed-peer", Seen: "Writes to a closed peer succeeded", Class: DesignChoice,
+		Why:      "the protocol has no reset: the peer's session drops data for a closed stream, and the writer is never told",
+		Citation: `README.md, Specification: the commands are SYN, FIN, PSH, NOP, UPD; session.go, Session.recvLoop, case cmdPSH: "data directed to a missing/closed stream, recycle the buffer immediately."`},
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make gallery: run streamspec's catalogue against the real transports in
+# gallery/ (its own Go module), then check every verdict against
+# gallery/findings.go and, when they agree, regenerate docs/gallery.md.
+# Real libraries fail specs, so the run's own exit status says nothing; the
+# check does: it fails on a failure without a finding, a stale finding, or a
+# run that broke off.
+set -euo pipefail
+cd "$(dirname "$0")/../gallery"
+GO=${GO:-go}
+rm -rf out
+mkdir -p out
+start=$(date +%s)
+# Serial and with a fixed seed: the order of specs, and so what a
+# process-wide first use is charged to, is the same every run.
+set +e
+STREAMSPEC_GALLERY=1 "$GO" test -count=1 -timeout 10m -run '^TestGallery$' . \
+	-ginkgo.seed=1 -ginkgo.no-color -ginkgo.json-report=out/ginkgo.json \
+	-streamspec.report-dir=out/report >out/gallery.log 2>&1
+status=$?
+set -e
+echo "gallery: run took $(($(date +%s) - start)) s (go test exit $status; the log: gallery/out/gallery.log)"
+if [ ! -f out/report/conformance.json ]; then
+	tail -n 40 out/gallery.log
+	echo "gallery: the run wrote no report" >&2
+	exit 1
+fi
+"$GO" run ./cmd/gallery-doc -report out/report/conformance.json -ginkgo out/ginkgo.json -o ../docs/gallery.md
