@@ -103,31 +103,37 @@ func TestNeedsCommand(t *testing.T) {
 	}
 }
 
-// socat with its defaults keeps the reverse direction of a half-closed
-// connection only while it is active: after 0.5 s idle (-t) it closes both
-// connections, so the closer reads EOF although its peer never closed.
-// Measured here, not asserted as a time: docs/relays.md quotes it.
+// socat keeps the reverse direction of a half-closed connection only
+// while it is active: after -t idle (0.5 s by default, 2 s in the
+// built-in) it closes both connections, so the closer reads EOF although
+// its peer never closed. Measured here, not asserted as a time:
+// docs/relays.md quotes it.
 func TestSocatHalfCloseIdle(t *testing.T) {
-	p, err := harness.Open(t.Context(), Socat())
-	if reason, ok := harness.IsUnavailable(err); ok {
-		t.Skip(reason)
+	for _, tr := range []harness.Transport{SocatDefaults(), Socat()} {
+		t.Run(tr.Name(), func(t *testing.T) {
+			t.Parallel()
+			p, err := harness.Open(t.Context(), tr)
+			if reason, ok := harness.IsUnavailable(err); ok {
+				t.Skip(reason)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			if err := p.A.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			_ = p.B.SetReadDeadline(time.Now().Add(harness.PairTimeout))
+			if n, err := p.B.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+				t.Fatalf("B.Read after A's CloseWrite = %d, %v; want EOF", n, err)
+			}
+			eof := time.Now()
+			_ = p.A.SetReadDeadline(time.Now().Add(5 * time.Second))
+			n, err := p.A.Read(make([]byte, 1))
+			if n != 0 || err != io.EOF {
+				t.Fatalf("A.Read with B idle and open = %d, %v; want EOF from socat's -t", n, err)
+			}
+			t.Logf("%s closed the idle reverse direction %v after passing on the half-close", tr.Name(), time.Since(eof).Round(time.Millisecond))
+		})
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.A.(*net.TCPConn).CloseWrite(); err != nil {
-		t.Fatal(err)
-	}
-	_ = p.B.SetReadDeadline(time.Now().Add(harness.PairTimeout))
-	if n, err := p.B.Read(make([]byte, 1)); n != 0 || err != io.EOF {
-		t.Fatalf("B.Read after A's CloseWrite = %d, %v; want EOF", n, err)
-	}
-	eof := time.Now()
-	_ = p.A.SetReadDeadline(time.Now().Add(5 * time.Second))
-	n, err := p.A.Read(make([]byte, 1))
-	if n != 0 || err != io.EOF {
-		t.Fatalf("A.Read with B idle and open = %d, %v; want EOF from socat's -t", n, err)
-	}
-	t.Logf("socat closed the idle reverse direction %v after passing on the half-close", time.Since(eof).Round(time.Millisecond))
 }
