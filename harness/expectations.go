@@ -67,6 +67,13 @@ var expectations = []Expectation{
 	{Behaviour: "abortive-close", OS: "darwin", Transports: unixes, Outcome: "read: data, EOF; write: EPIPE", Source: srcXNUUnixGone + "; SO_LINGER only delays soclose", Inferred: true},
 	{Behaviour: "abortive-close", OS: "darwin", Transports: tlsOnly, Outcome: "read: data, EOF; write: EPIPE", Source: srcXNUReset, Inferred: true},
 
+	// abortive-close-by-a: the same as abortive-close, A closing (measured on Linux 6.18, 2026-11)
+	{Behaviour: "abortive-close-by-a", OS: "linux", Transports: tcps, Outcome: "read: data, ECONNRESET, EOF; write: EPIPE",
+		Source: "measured; net/ipv4/tcp.c __tcp_close (SO_LINGER 0 sends RST); tcp_reset leaves the receive queue readable"},
+	{Behaviour: "abortive-close-by-a", OS: "linux", Transports: unixes, Outcome: "read: data, EOF; write: EPIPE", Source: "measured: AF_UNIX ignores SO_LINGER, the close is graceful"},
+	{Behaviour: "abortive-close-by-a", OS: "linux", Transports: tlsOnly, Outcome: "read: data, EOF; write: ECONNRESET",
+		Source: "measured: close_notify arrives before the RST; net/ipv4/tcp.c tcp_sendmsg reports the pending ECONNRESET"},
+
 	// close-read
 	{Behaviour: "close-read", OS: "linux", Transports: tcps, Outcome: "peer write: ok; read: data, EOF",
 		Source: "measured; gVisor test/syscalls/linux/socket_ip_tcp_generic.cc ShutdownRdShouldCauseNoPacketsWithUnreadData; net/ipv4/tcp.c tcp_recvmsg reads queued data before RCV_SHUTDOWN"},

@@ -21,6 +21,7 @@ func impostors() map[string]harness.Transport {
 		"nagle-delayed-ack":      impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreNoDelay{c.(*net.TCPConn)} }),
 		"close-with-unread-data": impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return drainOnClose{c.(*net.TCPConn)} }),
 		"abortive-close":         impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreLinger{c.(*net.TCPConn)} }),
+		"abortive-close-by-a":    impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreLinger{c.(*net.TCPConn)} }),
 		"close-read":             impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return noCloseRead{c.(*net.UnixConn)} }),
 		"coalescing-splitting":   impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return shortReads{c.(*net.UnixConn), 100} }),
 		"closed-peer-errors":     impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return swallowWriteErrors{c.(*net.UnixConn)} }),
