@@ -67,6 +67,7 @@ func lacks(b harness.Behaviour, tr string) bool {
 	unsupported := map[string][]string{
 		"abortive-close":      {"os-pipe", "net-pipe"},
 		"abortive-close-by-a": {"os-pipe", "net-pipe"},
+		"lifetimes":           {"net-pipe"},
 		"close-read":          {"net-pipe", "tls"},
 		"pipe-buf-atomicity":  {"net-pipe", "tls"},
 	}

@@ -74,6 +74,12 @@ var expectations = []Expectation{
 	{Behaviour: "abortive-close-by-a", OS: "linux", Transports: tlsOnly, Outcome: "read: data, EOF; write: ECONNRESET",
 		Source: "measured: close_notify arrives before the RST; net/ipv4/tcp.c tcp_sendmsg reports the pending ECONNRESET"},
 
+	// lifetimes: a kernel stream keeps half-closed and idle connections as long as both ends hold them
+	// (measured on Linux 6.18 with the 3 s horizon, 2026-11)
+	{Behaviour: "lifetimes", OS: "linux", Transports: append(append([]string{}, kernelNS...), "tls"),
+		Outcome: "A half-closed: survived; B half-closed: survived; idle: survived",
+		Source:  "measured with a 3 s horizon; no kernel timer closes an open TCP, Unix or pipe connection (net/ipv4/tcp_timer.c: keepalive is off unless SO_KEEPALIVE, and Go's 15 s keepalive probes are answered by the peer)"},
+
 	// close-read
 	{Behaviour: "close-read", OS: "linux", Transports: tcps, Outcome: "peer write: ok; read: data, EOF",
 		Source: "measured; gVisor test/syscalls/linux/socket_ip_tcp_generic.cc ShutdownRdShouldCauseNoPacketsWithUnreadData; net/ipv4/tcp.c tcp_recvmsg reads queued data before RCV_SHUTDOWN"},

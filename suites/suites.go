@@ -36,7 +36,7 @@ type Case struct {
 
 type spec struct {
 	b       harness.Behaviour
-	timeout time.Duration
+	timeout func() time.Duration
 	body    func(ctx SpecContext, c *Case)
 }
 
@@ -47,6 +47,12 @@ func behaviour(b harness.Behaviour, timeout time.Duration, body func(ctx SpecCon
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
+	return behaviourBounded(b, func() time.Duration { return timeout }, body)
+}
+
+// behaviourBounded is behaviour with a timeout that depends on flags: it
+// is asked for when Ginkgo builds the tree, after flags are parsed.
+func behaviourBounded(b harness.Behaviour, timeout func() time.Duration, body func(ctx SpecContext, c *Case)) bool {
 	specs = append(specs, spec{b, timeout, body})
 	return true
 }
@@ -58,7 +64,7 @@ func DescribeConformance(tr harness.Transport) bool {
 	columns = append(columns, name)
 	return Describe(name, Label("transport:"+labelSafe(name)), func() {
 		for _, s := range specs {
-			It(s.b.ID, Label(string(s.b.Class), s.b.Area), SpecTimeout(s.timeout), GracePeriod(time.Second),
+			It(s.b.ID, Label(string(s.b.Class), s.b.Area), SpecTimeout(s.timeout()), GracePeriod(time.Second),
 				func(ctx SpecContext) { s.body(ctx, open(ctx, tr, s.b)) })
 		}
 	})
