@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,8 +23,15 @@ import (
 //
 //	{listen}         127.0.0.1:PORT, a free loopback port the relay must listen on
 //	{listen_port}    PORT alone
+//	{listen_fd}      3: a TCP socket already listening on {listen}, passed to the
+//	                 relay as descriptor 3 (haproxy "bind fd@3"; socat >= 1.8
+//	                 "ACCEPT-FD:3"); with it no other process can take the port
 //	{upstream}       127.0.0.1:PORT of streamspec's upstream listener
 //	{upstream_port}  its PORT alone
+//	{addr:NAME}      127.0.0.1:PORT, another free port, one per NAME (an internal hop)
+//	{port:NAME}      that PORT alone
+//	{file:NAME}      the path of the file NAME given with ConfigFile
+//	{dir}            a private directory for the pair (pid files, logs), removed after it
 //
 // For example "socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr
 // TCP:{upstream}". The command runs in its own process group, one per pair;
@@ -28,28 +39,136 @@ import (
 // deadline), and kills the group and reaps the process when the pair is
 // closed. A command that exits or does not accept in time fails the pair
 // with its exit status and stderr. Otherwise it behaves as Relay.
-func RelayCommand(name, template string) harness.Transport {
+//
+// Ports the relay binds itself are picked outside the OS's ephemeral port
+// range, so no other process's bind(0) or connect can be given one
+// between streamspec's check that it is free and the relay's bind; and a
+// relay that exits saying "Address already in use" (someone chose that
+// port explicitly) is started again on fresh ports within the pair's
+// deadline.
+func RelayCommand(name, template string, options ...RelayOption) harness.Transport {
+	cfg := relayConfig{template: template, files: map[string]string{}}
+	for _, o := range options {
+		o(&cfg)
+	}
 	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: template},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
 			return relayPair(ctx, func(upstream string) (*runningRelay, error) {
-				return startCommand(ctx, template, upstream)
+				return startCommand(ctx, &cfg, upstream)
 			})
 		})
+}
+
+// RelayOption configures a RelayCommand.
+type RelayOption func(*relayConfig)
+
+// ConfigFile gives a RelayCommand a file the relay reads, such as its
+// configuration: for every pair, template is written to a private
+// directory with the same placeholders replaced, and {file:NAME} in the
+// command line (or another file) is its path.
+func ConfigFile(name, template string) RelayOption {
+	return func(c *relayConfig) { c.files[name] = template }
+}
+
+type relayConfig struct {
+	template string
+	files    map[string]string // name: template
 }
 
 // stderrKeep is how much of a relay's stderr an error quotes.
 const stderrKeep = 2 << 10
 
-// startCommand picks a free port for {listen} and starts template.
-func startCommand(ctx context.Context, template, upstream string) (*runningRelay, error) {
-	listen, err := freePort(ctx)
-	if err != nil {
-		return nil, err
+// placeholder matches every {...} form RelayCommand replaces.
+var placeholder = regexp.MustCompile(`\{(listen|listen_port|listen_fd|upstream|upstream_port|dir|(addr|port|file):([A-Za-z0-9_.-]+))\}`)
+
+// listenFD is the descriptor {listen_fd} names: the first of ExtraFiles.
+const listenFD = 3
+
+// startCommand picks the ports, writes the files and starts the relay.
+func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *runningRelay, err error) {
+	var cleanup []func()
+	defer func() {
+		if err != nil {
+			for _, f := range cleanup {
+				f()
+			}
+		}
+	}()
+	ports := map[string]string{} // "" for {listen}, NAME for {addr:NAME}
+	var inherited *os.File
+	if strings.Contains(cfg.template, "{listen_fd}") {
+		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		inherited, err = ln.(*net.TCPListener).File()
+		ln.Close() // the relay's copy keeps the socket listening
+		if err != nil {
+			return nil, err
+		}
+		cleanup = append(cleanup, func() { inherited.Close() })
+		_, ports[""], _ = net.SplitHostPort(ln.Addr().String())
 	}
-	_, lport, _ := net.SplitHostPort(listen)
+	var dir string
+	texts := append([]string{cfg.template}, mapValues(cfg.files)...)
+	for _, m := range placeholder.FindAllStringSubmatch(strings.Join(texts, "\n"), -1) {
+		switch {
+		case m[1] == "dir" || m[2] == "file":
+			if dir == "" {
+				if dir, err = harness.TempDir(); err != nil {
+					return nil, err
+				}
+				cleanup = append(cleanup, func() { os.RemoveAll(dir) })
+			}
+			if _, ok := cfg.files[m[3]]; m[2] == "file" && !ok {
+				return nil, fmt.Errorf("relay command names {file:%s} but no ConfigFile %q was given", m[3], m[3])
+			}
+		case m[1] == "listen" || m[1] == "listen_port" || m[2] == "addr" || m[2] == "port":
+			if _, ok := ports[m[3]]; !ok {
+				port, release, err := reservePort()
+				if err != nil {
+					return nil, err
+				}
+				ports[m[3]] = port
+				cleanup = append(cleanup, release)
+			}
+		}
+	}
+	if _, ok := ports[""]; !ok { // nothing names {listen}: dial a port nobody listens on
+		port, release, err := reservePort()
+		if err != nil {
+			return nil, err
+		}
+		ports[""] = port
+		cleanup = append(cleanup, release)
+	}
 	_, uport, _ := net.SplitHostPort(upstream)
-	line := strings.NewReplacer("{listen}", listen, "{listen_port}", lport,
-		"{upstream}", upstream, "{upstream_port}", uport).Replace(template)
+	render := func(text string) string {
+		return placeholder.ReplaceAllStringFunc(text, func(p string) string {
+			m := placeholder.FindStringSubmatch(p)
+			switch {
+			case m[1] == "listen" || m[2] == "addr":
+				return "127.0.0.1:" + ports[m[3]]
+			case m[1] == "listen_port" || m[2] == "port":
+				return ports[m[3]]
+			case m[1] == "listen_fd":
+				return strconv.Itoa(listenFD)
+			case m[1] == "upstream":
+				return upstream
+			case m[1] == "upstream_port":
+				return uport
+			case m[1] == "dir":
+				return dir
+			}
+			return filepath.Join(dir, m[3])
+		})
+	}
+	for name, text := range cfg.files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(render(text)), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	line := render(cfg.template)
 
 	// The process outlives the pair's context, which ends when Pair returns.
 	procCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -57,9 +176,16 @@ func startCommand(ctx context.Context, template, upstream string) (*runningRelay
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = harness.CloseTimeout / 2 // bounds the stderr copy if a stray child keeps it open
+	if inherited != nil {
+		cmd.ExtraFiles = []*os.File{inherited}
+	}
 	stderr := &headBuffer{max: stderrKeep}
 	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	if inherited != nil {
+		inherited.Close() // the relay has its own copy
+	}
+	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("relay command %q: %w", line, err)
 	}
@@ -67,8 +193,14 @@ func startCommand(ctx context.Context, template, upstream string) (*runningRelay
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
 	return &runningRelay{
-		listen: listen,
-		stop:   func() { cancel(); <-exited },
+		listen: "127.0.0.1:" + ports[""],
+		stop: func() {
+			cancel()
+			<-exited
+			for _, f := range cleanup {
+				f()
+			}
+		},
 		exited: exited,
 		why: func(err error) error {
 			status := "still running"
@@ -79,20 +211,24 @@ func startCommand(ctx context.Context, template, upstream string) (*runningRelay
 			}
 			return fmt.Errorf("%w\nrelay command: %s\nrelay %s; its stderr: %q", err, line, status, stderr.String())
 		},
+		lostPort: func() bool {
+			select {
+			case <-exited:
+				s := strings.ToLower(stderr.String())
+				return strings.Contains(s, "address already in use") || strings.Contains(s, "eaddrinuse")
+			default:
+				return false
+			}
+		},
 	}, nil
 }
 
-// freePort returns a loopback address that had no listener a moment ago.
-// Another process could take the port before the relay binds it; the pair
-// then fails with the relay's error rather than connecting elsewhere
-// unnoticed, since B must come from streamspec's own upstream listener.
-func freePort(ctx context.Context) (string, error) {
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return out
 }
 
 // headBuffer keeps the first max bytes written to it, safe for concurrent
