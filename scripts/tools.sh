@@ -2,7 +2,8 @@
 # make tools: install the Debian packages the tests use, where a command is
 # missing and the machine allows it (root or passwordless sudo, and apt-get).
 # Arguments are command:package pairs; the command may list alternatives
-# (chromium|google-chrome:chromium: any of them will do). Where a package
+# (chromium|google-chrome:chromium: any of them will do), or be an absolute
+# path to a file the package installs. Where a package
 # cannot be installed, the specs that need it are skipped with the reason;
 # this never fails.
 set -u
@@ -10,6 +11,7 @@ missing=()
 have() {
   local c
   for c in ${1//|/ }; do
+    case $c in /*) [ -e "$c" ] && return 0; continue ;; esac
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] && return 0
   done
   return 1
