@@ -95,8 +95,9 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 		}
 	}()
 	ports := map[string]string{} // "" for {listen}, NAME for {addr:NAME}
+	texts := strings.Join(append([]string{cfg.template}, mapValues(cfg.files)...), "\n")
 	var inherited *os.File
-	if strings.Contains(cfg.template, "{listen_fd}") {
+	if strings.Contains(texts, "{listen_fd}") {
 		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
@@ -110,8 +111,7 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 		_, ports[""], _ = net.SplitHostPort(ln.Addr().String())
 	}
 	var dir string
-	texts := append([]string{cfg.template}, mapValues(cfg.files)...)
-	for _, m := range placeholder.FindAllStringSubmatch(strings.Join(texts, "\n"), -1) {
+	for _, m := range placeholder.FindAllStringSubmatch(texts, -1) {
 		switch {
 		case m[1] == "dir" || m[2] == "file":
 			if dir == "" {
