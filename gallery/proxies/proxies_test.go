@@ -59,6 +59,9 @@ func variants() []variant {
 		{tr: proxies.Stunnel("stunnel-timeoutclose-1", "TIMEOUTclose = 1"), boundary: silence,
 			lifetimes: "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived", resetByA: rstIsFIN, resetByB: rstIsFIN,
 			explanation: "TIMEOUTclose is how long stunnel keeps a half-closed connection"},
+		{tr: proxies.Stunnel("stunnel-timeoutidle-1", "TIMEOUTidle = 1"),
+			lifetimes: "A half-closed: survived; B half-closed: survived; idle: cut: RST, EOF", resetByA: rstIsFIN, resetByB: rstIsFIN,
+			explanation: "TIMEOUTidle is how long stunnel keeps an idle connection"},
 	}
 }
 
