@@ -90,7 +90,9 @@ var _ = behaviourBounded(harness.Lifetimes, func() time.Duration { h, _ := horiz
 	var outcome, cells []string
 	values := map[string]any{"horizon_s": h.Seconds()}
 	for _, s := range scenarios {
-		Expect(s.err).NotTo(HaveOccurred(), "%s, before watching", s.name)
+		if s.err != nil {
+			Fail(fmt.Sprintf("%s: %v", s.name, s.err))
+		}
 		outcome = append(outcome, s.name+": "+s.fate)
 		cells = append(cells, s.name+": "+s.cell)
 		key := strings.ReplaceAll(s.name, " ", "_")
@@ -135,7 +137,10 @@ func (l *lifetime) watch(ctx SpecContext, h time.Duration) {
 	reads := make(chan pendingRead, len(listeners))
 	for _, e := range listeners {
 		if l.p.Can(harness.ReadDeadline) {
-			_ = e.conn.SetReadDeadline(start.Add(h + 2*OpBound))
+			set := func() error { return e.conn.SetReadDeadline(start.Add(h + 2*OpBound)) }
+			if l.err = harness.Within(OpBound, e.name+".SetReadDeadline", set); l.err != nil {
+				return
+			}
 		}
 		go func() {
 			n, err := e.conn.Read(make([]byte, 64))
