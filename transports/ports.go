@@ -10,18 +10,15 @@ import (
 	"syscall"
 )
 
-// pickPort is how RelayCommand chooses the ports a relay binds itself.
-var pickPort = unallocatedPort
-
 // handedOut holds the ports this process gave to relays that are still
 // running, so two relays starting at once never get the same one.
 var handedOut sync.Map // port string: struct{}
 
-// reservePort picks a port no running relay of this process was given;
-// release returns it.
-func reservePort() (port string, release func(), err error) {
+// reservePort picks a port with pick that no running relay of this
+// process was given; release returns it.
+func reservePort(pick func() (string, error)) (port string, release func(), err error) {
 	for range 64 {
-		if port, err = pickPort(); err != nil {
+		if port, err = pick(); err != nil {
 			return "", nil, err
 		}
 		if _, taken := handedOut.LoadOrStore(port, struct{}{}); !taken {

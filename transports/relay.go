@@ -45,7 +45,7 @@ type runningRelay struct {
 	stop     func()
 	exited   <-chan struct{}   // nil: never exits by itself
 	why      func(error) error // explains a failure, e.g. with the relay's stderr
-	lostPort func() bool       // nil, or whether it exited because a port it was given was taken
+	retry    func(error) bool  // nil, or whether a failed start is worth repeating on fresh ports
 }
 
 // explain wraps err with what the relay can tell about it.
@@ -57,24 +57,20 @@ func (r *runningRelay) explain(err error) error {
 }
 
 // relayPair opens the upstream listener, starts the relay with its address
-// and connects a client through it. A relay that lost a port it was given
-// to another process is started again on fresh ports until ctx ends.
+// and connects a client through it. A relay whose failure its retry
+// approves (a command that lost a port it was given to another process)
+// is started again until ctx ends.
 func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, func(), error) {
 	for {
 		a, b, r, err := relayOnce(ctx, start)
 		if err == nil {
 			return a, b, r.stop, nil
 		}
-		lost := r != nil && (errors.Is(err, errMisrouted) || r.lostPort != nil && r.lostPort())
-		if !retryLostPort || !lost || ctx.Err() != nil {
+		if r == nil || r.retry == nil || !r.retry(err) || ctx.Err() != nil {
 			return nil, nil, nil, err
 		}
 	}
 }
-
-// retryLostPort lets relayPair start a relay again after it lost a port;
-// a test turns it off to show the race it closes.
-var retryLostPort = true
 
 // relayOnce is one attempt of relayPair; on failure the relay, if it
 // started, is stopped and returned for its exit reason.

