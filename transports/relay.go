@@ -41,11 +41,11 @@ func Relay(name string, start RelayFunc) harness.Transport {
 // runningRelay is a started relay: the address to dial, how to stop it,
 // and, for a process, a channel closed when it exits and why.
 type runningRelay struct {
-	listen   string
-	stop     func()
-	exited   <-chan struct{}   // nil: never exits by itself
-	why      func(error) error // explains a failure, e.g. with the relay's stderr
-	retry    func(error) bool  // nil, or whether a failed start is worth repeating on fresh ports
+	listen string
+	stop   func()
+	exited <-chan struct{}   // nil: never exits by itself
+	why    func(error) error // explains a failure, e.g. with the relay's stderr
+	retry  func(error) bool  // nil, or whether a failed start is worth repeating on fresh ports
 }
 
 // explain wraps err with what the relay can tell about it.
