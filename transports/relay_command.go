@@ -92,91 +92,109 @@ var placeholder = regexp.MustCompile(`\{(listen|listen_port|listen_fd|upstream|u
 // listenFD is the descriptor {listen_fd} names: the first of ExtraFiles.
 const listenFD = 3
 
-// startCommand picks the ports, writes the files and starts the relay.
-func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *runningRelay, err error) {
-	var cleanup []func()
+// relayPlan is what one start of a relay command gets: its ports, its
+// directory, the listening socket it inherits, and how to release them.
+type relayPlan struct {
+	ports     map[string]string // "" for {listen}, NAME for {addr:NAME}
+	upstream  string
+	dir       string
+	inherited *os.File // {listen_fd}, or nil
+	cleanup   []func()
+}
+
+func (p *relayPlan) release() {
+	for _, f := range p.cleanup {
+		f()
+	}
+}
+
+// plan reserves what cfg's command line and files name.
+func plan(ctx context.Context, cfg *relayConfig, upstream string) (_ *relayPlan, err error) {
+	p := &relayPlan{ports: map[string]string{}, upstream: upstream}
 	defer func() {
 		if err != nil {
-			for _, f := range cleanup {
-				f()
-			}
+			p.release()
 		}
 	}()
-	ports := map[string]string{} // "" for {listen}, NAME for {addr:NAME}
 	texts := strings.Join(append([]string{cfg.template}, mapValues(cfg.files)...), "\n")
-	var inherited *os.File
 	if strings.Contains(texts, "{listen_fd}") {
 		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
 		if err != nil {
 			return nil, err
 		}
-		inherited, err = ln.(*net.TCPListener).File()
+		p.inherited, err = ln.(*net.TCPListener).File()
 		ln.Close() // the relay's copy keeps the socket listening
 		if err != nil {
 			return nil, err
 		}
-		cleanup = append(cleanup, func() { inherited.Close() })
-		_, ports[""], _ = net.SplitHostPort(ln.Addr().String())
+		p.cleanup = append(p.cleanup, func() { p.inherited.Close() })
+		_, p.ports[""], _ = net.SplitHostPort(ln.Addr().String())
 	}
-	var dir string
+	if len(cfg.files) > 0 || strings.Contains(texts, "{dir}") {
+		if p.dir, err = harness.TempDir(); err != nil {
+			return nil, err
+		}
+		p.cleanup = append(p.cleanup, func() { os.RemoveAll(p.dir) })
+	}
+	names := []string{""} // {listen} gets a port even if nothing names it: the dial then fails plainly
 	for _, m := range placeholder.FindAllStringSubmatch(texts, -1) {
-		switch {
-		case m[1] == "dir" || m[2] == "file":
-			if dir == "" {
-				if dir, err = harness.TempDir(); err != nil {
-					return nil, err
-				}
-				cleanup = append(cleanup, func() { os.RemoveAll(dir) })
-			}
-			if _, ok := cfg.files[m[3]]; m[2] == "file" && !ok {
-				return nil, fmt.Errorf("relay command names {file:%s} but no ConfigFile %q was given", m[3], m[3])
-			}
-		case m[1] == "listen" || m[1] == "listen_port" || m[2] == "addr" || m[2] == "port":
-			if _, ok := ports[m[3]]; !ok {
-				port, release, err := reservePort(cfg.pickPort)
-				if err != nil {
-					return nil, err
-				}
-				ports[m[3]] = port
-				cleanup = append(cleanup, release)
-			}
+		if _, ok := cfg.files[m[3]]; m[2] == "file" && !ok {
+			return nil, fmt.Errorf("relay command names {file:%s} but no ConfigFile %q was given", m[3], m[3])
+		}
+		if m[2] == "addr" || m[2] == "port" {
+			names = append(names, m[3])
 		}
 	}
-	if _, ok := ports[""]; !ok { // nothing names {listen}: dial a port nobody listens on
+	for _, name := range names {
+		if _, ok := p.ports[name]; ok {
+			continue
+		}
 		port, release, err := reservePort(cfg.pickPort)
 		if err != nil {
 			return nil, err
 		}
-		ports[""] = port
-		cleanup = append(cleanup, release)
+		p.ports[name] = port
+		p.cleanup = append(p.cleanup, release)
 	}
-	_, uport, _ := net.SplitHostPort(upstream)
-	render := func(text string) string {
-		return placeholder.ReplaceAllStringFunc(text, func(p string) string {
-			m := placeholder.FindStringSubmatch(p)
-			switch {
-			case m[1] == "listen" || m[2] == "addr":
-				return "127.0.0.1:" + ports[m[3]]
-			case m[1] == "listen_port" || m[2] == "port":
-				return ports[m[3]]
-			case m[1] == "listen_fd":
-				return strconv.Itoa(listenFD)
-			case m[1] == "upstream":
-				return upstream
-			case m[1] == "upstream_port":
-				return uport
-			case m[1] == "dir":
-				return dir
-			}
-			return filepath.Join(dir, m[3])
-		})
+	return p, nil
+}
+
+// render replaces the placeholders in text.
+func (p *relayPlan) render(text string) string {
+	return placeholder.ReplaceAllStringFunc(text, func(ph string) string {
+		m := placeholder.FindStringSubmatch(ph)
+		switch {
+		case m[1] == "listen" || m[2] == "addr":
+			return "127.0.0.1:" + p.ports[m[3]]
+		case m[1] == "listen_port" || m[2] == "port":
+			return p.ports[m[3]]
+		case m[1] == "listen_fd":
+			return strconv.Itoa(listenFD)
+		case m[1] == "upstream":
+			return p.upstream
+		case m[1] == "upstream_port":
+			_, port, _ := net.SplitHostPort(p.upstream)
+			return port
+		case m[1] == "dir":
+			return p.dir
+		}
+		return filepath.Join(p.dir, m[3]) // {file:NAME}
+	})
+}
+
+// startCommand plans the relay, writes its files and starts it.
+func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (*runningRelay, error) {
+	p, err := plan(ctx, cfg, upstream)
+	if err != nil {
+		return nil, err
 	}
 	for name, text := range cfg.files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(render(text)), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(p.dir, name), []byte(p.render(text)), 0o600); err != nil {
+			p.release()
 			return nil, err
 		}
 	}
-	line := render(cfg.template)
+	line := p.render(cfg.template)
 
 	// The process outlives the pair's context, which ends when Pair returns.
 	procCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -184,30 +202,29 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (_ *ru
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = harness.CloseTimeout / 2 // bounds the stderr copy if a stray child keeps it open
-	if inherited != nil {
-		cmd.ExtraFiles = []*os.File{inherited}
+	if p.inherited != nil {
+		cmd.ExtraFiles = []*os.File{p.inherited}
 	}
 	stderr := &headBuffer{max: stderrKeep}
 	cmd.Stderr = stderr
 	err = cmd.Start()
-	if inherited != nil {
-		inherited.Close() // the relay has its own copy
+	if p.inherited != nil {
+		p.inherited.Close() // the relay has its own copy
 	}
 	if err != nil {
 		cancel()
+		p.release()
 		return nil, fmt.Errorf("relay command %q: %w", line, err)
 	}
 	exited := make(chan struct{})
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
 	return &runningRelay{
-		listen: "127.0.0.1:" + ports[""],
+		listen: "127.0.0.1:" + p.ports[""],
 		stop: func() {
 			cancel()
 			<-exited
-			for _, f := range cleanup {
-				f()
-			}
+			p.release()
 		},
 		exited: exited,
 		why: func(err error) error {

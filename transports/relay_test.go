@@ -166,6 +166,12 @@ func TestRelayCommandPlaceholders(t *testing.T) {
 		ConfigFile("note", "to {upstream} via {addr:hop} (port {port:hop}), dir {dir}")), harness.PairTimeout)
 	expectIn(t, err, "exit status 3", "to 127.0.0.1:", " via 127.0.0.1:", "(port ", "dir /")
 	expectIn(t, pairErr(t, RelayCommand("no-file", "cat {file:missing}"), harness.PairTimeout), "no ConfigFile \"missing\"")
+	name := fmt.Sprintf("streamspec-unnamed-%d", os.Getpid()) // a file the command does not name still goes to the pair's directory
+	expectIn(t, pairErr(t, RelayCommand("unnamed-file", "exit 3", ConfigFile(name, "x")), harness.PairTimeout), "exit status 3")
+	if _, err := os.Stat("/" + name); err == nil {
+		os.Remove("/" + name)
+		t.Errorf("ConfigFile %s was written to / when the command did not name it", name)
+	}
 
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not installed")
