@@ -167,7 +167,7 @@ func TestRelayCommandPlaceholders(t *testing.T) {
 	expectIn(t, err, "exit status 3", "to 127.0.0.1:", " via 127.0.0.1:", "(port ", "dir /")
 	expectIn(t, pairErr(t, RelayCommand("no-file", "cat {file:missing}"), harness.PairTimeout), "no ConfigFile \"missing\"")
 	name := fmt.Sprintf("streamspec-unnamed-%d", os.Getpid()) // a file the command does not name still goes to the pair's directory
-	expectIn(t, pairErr(t, RelayCommand("unnamed-file", "exit 3", ConfigFile(name, "x")), harness.PairTimeout), "exit status 3")
+	expectIn(t, pairErr(t, RelayCommand("unnamed-file", "sh -c 'exit 3'", ConfigFile(name, "x")), harness.PairTimeout), "exit status 3")
 	if _, err := os.Stat("/" + name); err == nil {
 		os.Remove("/" + name)
 		t.Errorf("ConfigFile %s was written to / when the command did not name it", name)
