@@ -59,8 +59,9 @@ const lifetimeSetup = harness.PairTimeout + 4*OpBound
 // and the pending Read getting those bytes proves the connection alive.
 // A kernel stream keeps them all; a proxy's idle or FIN timeout cuts them.
 // Outcome: "A half-closed: <fate>; B half-closed: <fate>; idle: <fate>",
-// a fate being "survived", "cut: EOF", "cut: RST" or "cut: lost" (found
-// only at the horizon); the cell adds when.
+// a fate being "survived", "cut: RST" (an end saw a reset), "cut: EOF"
+// or "cut: lost" (found only at the horizon); the cell adds when and
+// what each end saw.
 var _ = behaviourBounded(harness.Lifetimes, func() time.Duration { h, _ := horizon(); return h + lifetimeSetup }, func(ctx SpecContext, c *Case) {
 	h, err := horizon()
 	if err != nil {
@@ -171,10 +172,12 @@ func (l *lifetime) watch(ctx SpecContext, h time.Duration) {
 	l.prove(listeners, reads)
 }
 
-// cut names how the connection was cut from the Reads that returned:
-// the fate by what they saw ("cut: EOF", "cut: EOF, RST" when the ends saw
-// different things), the cell also by where and when.
+// cut names how the connection was cut from the Reads that returned: the
+// fate "cut: RST" if an end saw a reset, else by what the first saw (a
+// relay that resets one side and closes the other may be seen either
+// way), the cell also by where and when.
 func (l *lifetime) cut(seen []pendingRead, listening int) {
+	fate := cutName(seen[0])
 	slices.SortFunc(seen, func(x, y pendingRead) int { return strings.Compare(x.end, y.end) })
 	var hows, where []string
 	for _, r := range seen {
@@ -183,11 +186,14 @@ func (l *lifetime) cut(seen []pendingRead, listening int) {
 		}
 		where = append(where, cutName(r)+" at "+r.end)
 	}
+	if slices.Contains(hows, "RST") {
+		fate = "RST"
+	}
 	how := hows[0]
 	if len(hows) > 1 || len(seen) < listening {
 		how = strings.Join(where, ", ")
 	}
-	l.fate = "cut: " + strings.Join(hows, ", ")
+	l.fate = "cut: " + fate
 	l.cell = fmt.Sprintf("cut after %.2f s: %s", l.after.Seconds(), how)
 }
 

@@ -60,7 +60,7 @@ func variants() []variant {
 			lifetimes: "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived", resetByA: rstIsFIN, resetByB: rstIsFIN,
 			explanation: "TIMEOUTclose is how long stunnel keeps a half-closed connection"},
 		{tr: proxies.Stunnel("stunnel-timeoutidle-1", "TIMEOUTidle = 1"),
-			lifetimes: "A half-closed: survived; B half-closed: survived; idle: cut: RST, EOF", resetByA: rstIsFIN, resetByB: rstIsFIN,
+			lifetimes: "A half-closed: survived; B half-closed: survived; idle: cut: RST", resetByA: rstIsFIN, resetByB: rstIsFIN,
 			explanation: "TIMEOUTidle is how long stunnel keeps an idle connection"},
 	}
 }
