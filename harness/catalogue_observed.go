@@ -9,7 +9,7 @@ var (
 	CloseUnread = Register(Behaviour{ID: "close-with-unread-data", Area: "close", Class: Observed,
 		Rule: "closing with unread data: TCP resets, Unix sockets report ECONNRESET (Linux) or EOF (macOS); record what the peer reads and writes"})
 	AbortiveClose = Register(Behaviour{ID: "abortive-close", Area: "close", Class: Observed,
-		Rule: "SO_LINGER {on, 0} then Close: TCP resets; record what the peer sees and whether data it had not read is still readable"})
+		Rule: "B sets SO_LINGER {on, 0} and closes: TCP resets; record what A sees and whether data it had not read is still readable"})
 	ShutRD = Register(Behaviour{ID: "close-read", Area: "close", Class: Observed, Needs: []Ability{CloseRead},
 		Rule: "after CloseRead (SHUT_RD) the peer's writes fail on Unix sockets and pipes and succeed on TCP; record what happens to data arriving afterwards"})
 	Coalescing = Register(Behaviour{ID: "coalescing-splitting", Area: "integrity", Class: Observed,

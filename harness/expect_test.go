@@ -151,9 +151,11 @@ func TestDarwinRowsMirrorLinux(t *testing.T) {
 // lacks reports the built-ins a behaviour is unsupported on.
 func lacks(b harness.Behaviour, tr string) bool {
 	unsupported := map[string][]string{
-		"abortive-close":     {"os-pipe", "net-pipe"},
-		"close-read":         {"net-pipe", "tls"},
-		"pipe-buf-atomicity": {"net-pipe", "tls"},
+		"abortive-close":      {"os-pipe", "net-pipe"},
+		"abortive-close-by-a": {"os-pipe", "net-pipe"},
+		"lifetimes":           {"net-pipe"},
+		"close-read":          {"net-pipe", "tls"},
+		"pipe-buf-atomicity":  {"net-pipe", "tls"},
 	}
 	return slices.Contains(unsupported[b.ID], tr)
 }

@@ -3,7 +3,8 @@
 # and the machine allows it: with apt-get (Debian, Ubuntu; root or
 # passwordless sudo), or with Homebrew (macOS, as the user). Arguments are
 # command:package pairs with Debian package names; the command may list
-# alternatives (chromium|google-chrome:chromium: any of them will do).
+# alternatives (chromium|google-chrome:chromium: any of them will do), or be
+# an absolute path to a file the package installs.
 # Where a package cannot be installed, the specs that need it are skipped
 # with the reason; this never fails. Runs under bash 3.2 (macOS): no
 # mapfile, no associative arrays.
@@ -12,6 +13,7 @@ missing=""
 have() {
   local c
   for c in ${1//|/ }; do
+    case $c in /*) [ -e "$c" ] && return 0; continue ;; esac
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] && return 0
   done
   return 1

@@ -34,7 +34,7 @@ type Case struct {
 
 type spec struct {
 	b       harness.Behaviour
-	timeout time.Duration
+	timeout func() time.Duration
 	body    func(ctx SpecContext, c *Case)
 }
 
@@ -45,6 +45,12 @@ func behaviour(b harness.Behaviour, timeout time.Duration, body func(ctx SpecCon
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
+	return behaviourBounded(b, func() time.Duration { return timeout }, body)
+}
+
+// behaviourBounded is behaviour with a timeout that depends on flags: it
+// is asked for when Ginkgo builds the tree, after flags are parsed.
+func behaviourBounded(b harness.Behaviour, timeout func() time.Duration, body func(ctx SpecContext, c *Case)) bool {
 	specs = append(specs, spec{b, timeout, body})
 	return true
 }
@@ -64,7 +70,7 @@ func DescribeConformance(tr harness.Transport) bool {
 	columns = append(columns, name)
 	return Describe(name, Label("transport:"+labelSafe(name)), func() {
 		for _, s := range specs {
-			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout+harness.CloseTimeout), GracePeriod(time.Second),
+			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout()+harness.CloseTimeout), GracePeriod(time.Second),
 				func(ctx SpecContext) {
 					defer endObservation()
 					s.body(ctx, open(ctx, tr, s.b))

@@ -61,3 +61,21 @@ func ExampleRelayCommand() {
 	_ = transports.RelayCommand("socat-64k",
 		"socat -b 65536 TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}")
 }
+
+// A proxy that is already running, forwarding 127.0.0.1:8080 to
+// 127.0.0.1:9090: streamspec listens on the upstream address and dials the
+// proxy for every pair. Without Go: go run
+// github.com/streamspec/streamspec/cmd/streamspec through --dial
+// 127.0.0.1:8080 --upstream 127.0.0.1:9090.
+func ExampleThrough() {
+	_ = transports.Through("my-haproxy", "127.0.0.1:8080", "127.0.0.1:9090")
+}
+
+// A relay configured by a file: the file is written for every pair with
+// the placeholders replaced, and {file:NAME} is its path. {listen_fd}
+// hands haproxy a socket streamspec already listens on.
+func ExampleConfigFile() {
+	const cfg = "defaults\n    mode tcp\n    timeout client 50s\n    timeout server 50s\n    timeout connect 5s\n" +
+		"frontend fe\n    bind fd@{listen_fd}\n    default_backend be\nbackend be\n    server s1 {upstream}\n"
+	_ = transports.RelayCommand("haproxy", "haproxy -db -f {file:haproxy.cfg}", transports.ConfigFile("haproxy.cfg", cfg))
+}

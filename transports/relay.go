@@ -45,6 +45,7 @@ type runningRelay struct {
 	stop   func()
 	exited <-chan struct{}   // nil: never exits by itself
 	why    func(error) error // explains a failure, e.g. with the relay's stderr
+	retry  func(error) bool  // nil, or whether a failed start is worth repeating on fresh ports
 }
 
 // explain wraps err with what the relay can tell about it.
@@ -56,8 +57,24 @@ func (r *runningRelay) explain(err error) error {
 }
 
 // relayPair opens the upstream listener, starts the relay with its address
-// and connects a client through it.
+// and connects a client through it. A relay whose failure its retry
+// approves (a command that lost a port it was given to another process)
+// is started again until ctx ends.
 func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, func(), error) {
+	for {
+		a, b, r, err := relayOnce(ctx, start)
+		if err == nil {
+			return a, b, r.stop, nil
+		}
+		if r == nil || r.retry == nil || !r.retry(err) || ctx.Err() != nil {
+			return nil, nil, nil, err
+		}
+	}
+}
+
+// relayOnce is one attempt of relayPair; on failure the relay, if it
+// started, is stopped and returned for its exit reason.
+func relayOnce(ctx context.Context, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, *runningRelay, error) {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, nil, err
@@ -70,14 +87,37 @@ func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, 
 	a, b, err := connectAccept(ctx, ln, r.exited, func(ctx context.Context) (net.Conn, error) {
 		return dialRetry(ctx, r.listen, r.exited)
 	})
+	if err == nil {
+		err = checkRoute(ctx, a, b)
+		if err != nil {
+			a.Close()
+			b.Close()
+		}
+	}
 	if err != nil {
 		err = r.explain(fmt.Errorf("relay on %s to upstream %s: %w", r.listen, ln.Addr(), err))
 		if r.stop != nil {
 			r.stop()
 		}
-		return nil, nil, nil, err
+		return nil, nil, r, err
 	}
-	return a, b, r.stop, nil
+	return a, b, r, nil
+}
+
+// checkRoute sends a pairing token from a and reads it at b: they must be
+// the two ends of one connection through the relay.
+func checkRoute(ctx context.Context, a, b net.Conn) error {
+	t := newToken()
+	sent := make(chan error, 1)
+	go func() { sent <- writeToken(ctx, a, t) }()
+	got, err := readToken(ctx, b)
+	if werr := <-sent; err == nil && werr != nil {
+		return fmt.Errorf("writing the first bytes into the relay: %w", werr)
+	}
+	if err == nil && got != t {
+		err = fmt.Errorf("%w: it carried another client's first bytes (a relay that lost its port to another?)", errMisrouted)
+	}
+	return err
 }
 
 // errRelayExited reports a relay that ended before the pair was connected.

@@ -21,6 +21,8 @@ func impostors() map[string]harness.Transport {
 		"nagle-delayed-ack":      impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreNoDelay{c.(*net.TCPConn)} }),
 		"close-with-unread-data": impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return drainOnClose{c.(*net.TCPConn)} }),
 		"abortive-close":         impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreLinger{c.(*net.TCPConn)} }),
+		"abortive-close-by-a":    impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return ignoreLinger{c.(*net.TCPConn)} }),
+		"lifetimes":              impostor(tcp, "tcp4", harness.KindTCP, func(c net.Conn) net.Conn { return resetAfterHalfClose{c.(*net.TCPConn)} }),
 		"close-read":             impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return noCloseRead{c.(*net.UnixConn)} }),
 		"coalescing-splitting":   impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return shortReads{c.(*net.UnixConn), 100} }),
 		"closed-peer-errors":     impostor(sp, "unix-socketpair", harness.KindUnix, func(c net.Conn) net.Conn { return swallowWriteErrors{c.(*net.UnixConn)} }),
@@ -60,6 +62,15 @@ func (c drainOnClose) Close() error {
 type ignoreLinger struct{ *net.TCPConn }
 
 func (ignoreLinger) SetLinger(int) error { return nil }
+
+// resetAfterHalfClose resets the connection 200 ms after CloseWrite, as a
+// relay's FIN timeout would.
+type resetAfterHalfClose struct{ *net.TCPConn }
+
+func (c resetAfterHalfClose) CloseWrite() error {
+	time.AfterFunc(200*time.Millisecond, func() { _ = c.SetLinger(0); _ = c.TCPConn.Close() })
+	return c.TCPConn.CloseWrite()
+}
 
 // noCloseRead accepts CloseRead and does nothing.
 type noCloseRead struct{ *net.UnixConn }

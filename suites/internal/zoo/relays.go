@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/transports"
@@ -24,7 +25,15 @@ func Relays() []Entry {
 		broken("relay-unbounded", "a relay that reads ahead into an unbounded queue", harness.Backpressure, hoard),
 		broken("relay-corrupt", "a relay that flips a bit at 1 MiB", harness.Integrity, corrupt),
 		broken("relay-swallow", "a relay that keeps reading from a client whose upstream is gone", harness.PeerGone, swallow),
+		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", harness.HalfCloseSilence, finTimeout),
+		{Transport: renamed("zoo-socat-defaults", transports.SocatDefaults()), Kind: Broken, Target: harness.HalfCloseSilence.ID,
+			What: "socat at its defaults: -t 0.5 closes a half-closed connection idle for 0.5 s"},
 	}
+}
+
+// renamed is tr under another name.
+func renamed(name string, tr harness.Transport) harness.Transport {
+	return harness.New(name, tr.Traits(), tr.Pair)
 }
 
 // forwarder copies one direction of a relayed connection.
@@ -34,6 +43,14 @@ type forwarder func(dst, src *net.TCPConn)
 func copyHalfClose(dst, src *net.TCPConn) {
 	_, _ = io.Copy(dst, src)
 	_ = dst.CloseWrite()
+}
+
+// finTimeout passes the half-close on, then gives the other direction
+// 0.5 s to finish before ending it with an EOF, as socat's -t does: a
+// reply later than that is lost.
+func finTimeout(dst, src *net.TCPConn) {
+	copyHalfClose(dst, src)
+	_ = dst.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
 }
 
 // copyOnly drops the half-close: the peer never reads EOF while the other

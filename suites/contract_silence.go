@@ -1,0 +1,99 @@
+package suites
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// ReplySilence is how long B stays silent before replying to a half-closed
+// request in half-close-reply-after-silence: the stimulus, not a wait for
+// anything.
+const ReplySilence = time.Second
+
+// After CloseWrite the closer MUST still read a reply that its peer sends
+// after 1 s of silence, then io.EOF. A kernel stream keeps the reverse
+// direction for as long as the peer holds it; a relay that closes a
+// half-closed connection once it has been idle (socat's -t, 0.5 s by
+// default) loses the reply. A's Read is pending throughout, so a relay
+// that cuts the connection during the silence fails the spec at once.
+var _ = behaviour(harness.HalfCloseSilence, ReplySilence+3*OpBound, func(ctx SpecContext, c *Case) {
+	request, reply := []byte("request, then half-close"), []byte("reply after 1 s of silence")
+	var halfClosed time.Time
+	sent := make(chan error, 1) // alongside B's Reads, as a synchronous transport needs
+	go func() {
+		if _, err := c.A.Write(request); err != nil {
+			sent <- fmt.Errorf("A.Write: %w", err)
+			return
+		}
+		halfClosed = time.Now()
+		sent <- closeWrite(c.A)()
+	}()
+	Expect(readFull(c.B, make([]byte, len(request)), OpBound, "B reads the request")).To(Succeed())
+	expectEOF(c.B, "B, after the request")
+	Eventually(sent).WithTimeout(OpBound).Should(Receive(BeNil()), "A's Write and CloseWrite")
+
+	got := make(chan readResult, 1)
+	if c.Can(harness.ReadDeadline) {
+		setDeadline("A.SetReadDeadline", c.A.SetReadDeadline, time.Now().Add(ReplySilence+2*OpBound))
+	}
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(c.A, 1<<10))
+		if err == nil {
+			err = io.EOF // ReadAll's success
+		}
+		got <- readResult{b, err, time.Now()}
+	}()
+	lost := func(r readResult) string {
+		what := eventName(r.err)
+		if len(r.data) > 0 {
+			what = fmt.Sprintf("%q then %s", r.data, what)
+		}
+		return fmt.Sprintf("the reply B sent after %v of silence was lost: A read %s %.2f s after its CloseWrite",
+			ReplySilence, what, r.at.Sub(halfClosed).Seconds())
+	}
+	select {
+	case r := <-got:
+		Fail(lost(r) + ", while B was still silent")
+	case <-time.After(ReplySilence): // the stimulus: B says nothing for this long
+	}
+	Expect(within(OpBound, "B.Write after the silence", func() error { _, err := c.B.Write(reply); return err })).To(Succeed())
+	Expect(within(OpBound, "B.CloseWrite", closeWrite(c.B))).To(Succeed())
+	var r readResult
+	Eventually(got).WithTimeout(OpBound).Should(Receive(&r), "A.Read of the reply hung: no return within %v", OpBound)
+	switch {
+	case string(r.data) != string(reply):
+		Fail(lost(r))
+	case r.err != io.EOF:
+		Fail(fmt.Sprintf("A read the reply, then %s instead of io.EOF after B's CloseWrite", eventName(r.err)))
+	}
+})
+
+// readResult is what a pending Read got, and when.
+type readResult struct {
+	data []byte
+	err  error
+	at   time.Time
+}
+
+// closeWrite returns conn's CloseWrite, for within.
+func closeWrite(conn net.Conn) func() error {
+	return conn.(interface{ CloseWrite() error }).CloseWrite
+}
+
+// expectEOF fails the spec unless conn's next Read returns 0, io.EOF
+// within OpBound.
+func expectEOF(conn net.Conn, who string) {
+	GinkgoHelper()
+	var n int
+	err := within(OpBound, who+": Read", func() error { var err error; n, err = conn.Read(make([]byte, 16)); return err })
+	if n != 0 || err != io.EOF {
+		Fail(fmt.Sprintf("%s: Read = %d, %v; want 0, io.EOF (the half-close did not arrive)", who, n, err))
+	}
+}

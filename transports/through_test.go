@@ -1,0 +1,132 @@
+package transports
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/streamspec/streamspec/harness"
+)
+
+// Through pairs each dialled connection with the upstream connection
+// that carries its bytes, whatever order a proxy connects upstream in,
+// and ignores connections a proxy makes of its own: here a Go proxy
+// connects upstream after a random delay of up to 50 ms per client, each
+// time after a health check connection of its own.
+func TestThroughPairsOutOfOrder(t *testing.T) {
+	upstream := freeAddr(t)
+	proxy, stop := shuffleProxy(t, upstream, "", true)
+	defer stop()
+	tr := Through("shuffle", proxy, upstream)
+	const n = 6
+	pairs := make([]*harness.Pair, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { pairs[i], errs[i] = harness.Open(t.Context(), tr) })
+	}
+	wg.Wait()
+	for i, p := range pairs {
+		if errs[i] != nil {
+			t.Fatalf("pair %d: %v", i, errs[i])
+		}
+		defer p.Close()
+	}
+	for i, p := range pairs {
+		msg := fmt.Sprintf("pair %d", i)
+		if _, err := p.A.Write([]byte(msg)); err != nil {
+			t.Fatal(err)
+		}
+		_ = p.B.SetReadDeadline(time.Now().Add(harness.PairTimeout))
+		got := make([]byte, len(msg))
+		if _, err := io.ReadFull(p.B, got); err != nil || string(got) != msg {
+			t.Errorf("pair %d: B read %q, %v; want %q", i, got, err, msg)
+		}
+	}
+}
+
+// Through says what a proxy sent upstream instead of the pair's bytes.
+func TestThroughReportsHeader(t *testing.T) {
+	upstream := freeAddr(t)
+	proxy, stop := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
+	defer stop()
+	err := pairErr(t, Through("header", proxy, upstream), harness.PairTimeout)
+	expectIn(t, err, "no upstream connection carrying this pair's first bytes", `"PROXY TCP4`, "header of its own")
+}
+
+// Through on an upstream address in use says so.
+func TestThroughUpstreamInUse(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = pairErr(t, Through("busy", "127.0.0.1:1", ln.Addr().String()), harness.PairTimeout)
+	expectIn(t, err, "listening on the upstream address", "ginkgo -p")
+}
+
+// freeAddr returns a loopback address nothing listens on (for tests).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// shuffleProxy is a running proxy to upstream that connects upstream
+// after a random delay per client, writing header first, and before that
+// makes a health check connection if asked.
+func shuffleProxy(t *testing.T, upstream, header string, healthCheck bool) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	track := func(c net.Conn) { mu.Lock(); conns = append(conns, c); mu.Unlock() }
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			track(c)
+			wg.Go(func() {
+				time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond) // the proxy's own pace
+				if healthCheck {
+					if h, err := net.Dial("tcp4", upstream); err == nil {
+						_, _ = io.WriteString(h, "GET /health HTTP/1.0\r\n\r\n")
+						h.Close()
+					}
+				}
+				u, err := net.Dial("tcp4", upstream)
+				if err != nil {
+					c.Close()
+					return
+				}
+				track(u)
+				_, _ = io.WriteString(u, header)
+				wg.Go(func() { _, _ = io.Copy(u, c) })
+				_, _ = io.Copy(c, u)
+			})
+		}
+	})
+	return ln.Addr().String(), func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	}
+}
