@@ -31,14 +31,20 @@ const (
 )
 
 // groups splits the zoo into runs that go at once, one process each: the
-// CPU-bound faults and legal transports in three, and every hostile
-// transport alone, since it mostly waits.
+// CPU-bound faults and legal transports in three, and every hostile or
+// slow transport alone, since it mostly waits.
 func groups() map[string][]zoo.Entry {
 	faults, legal := of(zoo.Broken), of(zoo.Legal)
 	g := map[string][]zoo.Entry{
-		"legal":    legal,
 		"faults-1": faults[:len(faults)/2],
 		"faults-2": faults[len(faults)/2:],
+	}
+	for _, e := range legal {
+		if e.Slow {
+			g[e.Transport.Name()] = []zoo.Entry{e}
+		} else {
+			g["legal"] = append(g["legal"], e)
+		}
 	}
 	for _, e := range zoo.Hostiles() {
 		g[e.Transport.Name()] = []zoo.Entry{e}
@@ -204,9 +210,9 @@ func checkLegal(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 		t.Errorf("%s: no contract spec ran", name)
 	}
 	var failed, skipped []string
-	var slowest time.Duration
+	var slowest, all time.Duration
 	for _, r := range reports {
-		slowest = max(slowest, r.RunTime)
+		slowest, all = max(slowest, r.RunTime), all+r.RunTime
 		switch {
 		case r.State == types.SpecStatePassed:
 		case r.State == types.SpecStateSkipped && strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix):
@@ -220,7 +226,7 @@ func checkLegal(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	if len(skipped) > 0 {
 		verdict = "passed; unsupported: " + strings.Join(skipped, " ")
 	}
-	return row(name, e.What, verdict, "slowest "+seconds(slowest), strings.Join(failed, " "))
+	return row(name, e.What, verdict, "slowest "+seconds(slowest)+", all "+seconds(all), strings.Join(failed, " "))
 }
 
 // checkHostile asserts that every spec e fails, fails within hostileBound
