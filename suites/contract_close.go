@@ -93,7 +93,7 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c *Case) {
 	readErr := make(chan error, 1)
 	go func() { _, err := c.A.Read(make([]byte, 16)); readErr <- err }()
-	_, writeDone := fillUntilBlocked(ctx, c.A, 11, harness.BackpressureBound, 100*time.Millisecond)
+	writeDone := fillUntilBlocked(c, 11, 64<<10).done
 	Expect(readErr).NotTo(Receive(), "A.Read returned with nothing to read")
 
 	Expect(within(OpBound, "A.Close", c.A.Close)).To(Succeed())

@@ -68,16 +68,18 @@ func record(writer, seq, size int) []byte {
 
 // Backpressure: with the reader stopped, Write MUST block within
 // harness.BackpressureBound bytes; when the reader drains, the writer MUST
-// resume, and every byte MUST arrive exactly once.
+// resume, and every byte MUST arrive exactly once. Once it has blocked, the
+// writer goes on for as much again as it got in (at least 256 KiB), so it
+// must block and be woken more than once while the reader drains.
 var _ = behaviour(harness.Backpressure, 15*time.Second, func(ctx SpecContext, c *Case) {
-	accepted, done := fillUntilBlocked(ctx, c.A, 7, harness.BackpressureBound, 200*time.Millisecond)
-	blockedAt := accepted.Load()
+	f := fillUntilBlocked(c, 7, 64<<10)
+	blockedAt := f.accepted.Load()
 	c.Observe(fmt.Sprintf("blocked after %d B", blockedAt), map[string]any{"accepted_bytes": blockedAt})
-	// The writer goes on to BackpressureBound+1 bytes once the reader reads.
+	total := f.vol.Settle(f.vol.Claimed() + max(blockedAt, 256<<10))
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, harness.BackpressureBound+1, &progress) },
-		"A resumes": func() error { return <-done },
+		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, total, &progress) },
+		"A resumes": func() error { return <-f.done },
 	})
-	Expect(accepted.Load()).To(BeNumerically(">", blockedAt), "the writer did not resume")
+	Expect(f.accepted.Load()).To(Equal(total), "the writer did not write all %d bytes", total)
 })
