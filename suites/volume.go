@@ -67,7 +67,7 @@ func (c *Case) fit(what string, full, floor int64, share float64) int64 {
 		return full
 	}
 	v = max(v, floor)
-	key := strings.ReplaceAll(what, " ", "_")
+	key := strings.ReplaceAll(strings.ToLower(what), " ", "_")
 	c.Observe(fmt.Sprintf("%s fitted to %s: %d of %d B", what, harness.Rate(t.BytesPerSec), v, full),
 		map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec), key + "_bytes": v, key + "_full_bytes": full})
 	return v
