@@ -23,8 +23,8 @@ var _ = behaviour(harness.Integrity, 30*time.Second, func(ctx SpecContext, c *Ca
 	}
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes": func() error { return harness.SendPattern(c.A, 1, total, &progress) },
-		"B writes": func() error { return harness.SendPattern(c.B, 2, total, &progress) },
+		"A writes": func() error { return harness.SendPattern(c.A, 1, total, nil) },
+		"B writes": func() error { return harness.SendPattern(c.B, 2, total, nil) },
 		"B reads":  func() error { return harness.ReceivePattern(c.B, 1, total, &progress) },
 		"A reads":  func() error { return harness.ReceivePattern(c.A, 2, total, &progress) },
 	})
@@ -45,12 +45,12 @@ var _ = behaviour(harness.NoBoundaries, 20*time.Second, func(ctx SpecContext, c 
 	total := c.fit("mixed", 3*once, once, 0.5)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes mixed sizes": func() error { return harness.SendPattern(c.A, 3, total, &progress, writes...) },
+		"A writes mixed sizes": func() error { return harness.SendPattern(c.A, 3, total, nil, writes...) },
 		"B reads mixed sizes":  func() error { return harness.ReceivePattern(c.B, 3, total, &progress, reads...) },
 	})
 	big := int(c.fit("single Write", 8<<20, 1<<20, 0.5))
 	watch(&progress, map[string]func() error{
-		fmt.Sprintf("A writes %d bytes at once", big): func() error { return harness.SendPattern(c.A, 4, int64(big), &progress, big) },
+		fmt.Sprintf("A writes %d bytes at once", big): func() error { return harness.SendPattern(c.A, 4, int64(big), nil, big) },
 		"B reads": func() error { return harness.ReceivePattern(c.B, 4, int64(big), &progress, 65536) },
 	})
 })
@@ -117,7 +117,7 @@ var _ = behaviour(harness.WriterRule, 10*time.Second, func(ctx SpecContext, c *C
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
 		// SendPattern fails on n < len(p) with a nil error.
-		"A writes":           func() error { return harness.SendPattern(c.A, 6, total, &progress, sizes...) },
+		"A writes":           func() error { return harness.SendPattern(c.A, 6, total, nil, sizes...) },
 		"B reads 1000 bytes": func() error { return harness.ReceivePattern(c.B, 6, total, &progress, 1000) },
 	})
 })
