@@ -72,6 +72,14 @@ func xorWord(dst, src []byte, mask uint64, at int) {
 	for ; i < len(dst) && (at+i)%8 != 0; i++ {
 		dst[i] = src[i] ^ byte(mask>>(8*((at+i)%8)))
 	}
+	d, s := dst[i:], src[i:len(dst)]
+	for len(d) >= 32 && len(s) >= 32 {
+		binary.LittleEndian.PutUint64(d[0:8], binary.LittleEndian.Uint64(s[0:8])^mask)
+		binary.LittleEndian.PutUint64(d[8:16], binary.LittleEndian.Uint64(s[8:16])^mask)
+		binary.LittleEndian.PutUint64(d[16:24], binary.LittleEndian.Uint64(s[16:24])^mask)
+		binary.LittleEndian.PutUint64(d[24:32], binary.LittleEndian.Uint64(s[24:32])^mask)
+		d, s, i = d[32:], s[32:], i+32
+	}
 	for ; i+8 <= len(dst); i += 8 {
 		binary.LittleEndian.PutUint64(dst[i:], binary.LittleEndian.Uint64(src[i:])^mask)
 	}

@@ -128,8 +128,8 @@ type fill struct {
 const (
 	kernelQuiet       = 2 * time.Millisecond
 	parkedQuiet       = 20 * time.Millisecond
-	parkedQuietShared = 150 * time.Millisecond
-	stillQuiet        = 250 * time.Millisecond
+	parkedQuietShared = 250 * time.Millisecond
+	stillQuiet        = 500 * time.Millisecond
 )
 
 // fillUntilBlocked writes Pattern(seed) from c.A in Writes of chunk bytes,
