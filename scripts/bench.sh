@@ -48,7 +48,7 @@ for tr in ${TRANSPORTS:-tcp4 unix os-pipe net-pipe}; do
   aside=""
   for id in $silences; do
     s0=$(now)
-    "$bin" -test.run '^TestBuiltin$' -ginkgo.label-filter="contract && transport:$tr" -ginkgo.focus="(^| )$id\$" >"$tmp/one.log" 2>&1 || true
+    "$bin" -test.run '^TestBuiltin$' -ginkgo.label-filter="contract && transport:$tr" -ginkgo.no-color -ginkgo.focus="(^| )$id\$" >"$tmp/one.log" 2>&1 || true
     s1=$(now)
     [ "$(ran "$tmp/one.log")" = 1 ] && aside="$aside $(awk -v id="$id" -v a="$s0" -v b="$s1" 'BEGIN { printf "(+ %s %.2f s)", id, b - a }')"
   done
