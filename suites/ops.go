@@ -166,7 +166,8 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 	ends := specTimeEnds()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	last, moved, parkedSince := int64(-1), time.Now(), time.Time{}
+	start := time.Now()
+	last, moved, parkedSince := int64(-1), start, time.Time{}
 	for now := range tick.C {
 		select {
 		case err := <-f.done:
@@ -177,11 +178,16 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		default:
 		}
 		if now.After(ends) {
-			Fail(fmt.Sprintf("the writer never blocked: %d bytes accepted in %v, still going", f.accepted.Load(), now.Sub(moved).Round(time.Millisecond)))
+			n, d := f.accepted.Load(), now.Sub(start)
+			Fail(fmt.Sprintf("the writer never blocked in the spec's time: %d bytes accepted in %v (%s), still going",
+				n, d.Round(time.Millisecond), harness.Rate(float64(n)/d.Seconds())))
 		}
 		if n := f.accepted.Load(); n != last {
 			last, moved, parkedSince = n, now, time.Time{}
 			continue
+		}
+		if now.Sub(moved) >= still {
+			return f // no evidence either way, but no progress for a long while
 		}
 		if kernel {
 			if f.vol.Claimed() > last {
@@ -196,8 +202,6 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 			continue
 		}
 		switch {
-		case now.Sub(moved) >= still:
-			return f
 		case !harness.Parked(writer):
 			parkedSince = time.Time{}
 		case parkedSince.IsZero():
