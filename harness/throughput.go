@@ -8,7 +8,7 @@ import (
 
 // Throughput is what a short one-way transfer showed of a transport's pace.
 type Throughput struct {
-	BytesPerSec float64       `json:"bytes_per_s"` // 0: unknown (nothing arrived in the window's second half)
+	BytesPerSec float64       `json:"bytes_per_s"` // 0: unknown (nothing arrived after the first interval)
 	Bytes       int64         `json:"bytes"`       // received in the whole window
 	Elapsed     time.Duration `json:"elapsed_ns"`
 }
@@ -16,16 +16,18 @@ type Throughput struct {
 // Known reports whether the measurement gives a rate: bytes kept arriving.
 func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 
-// MeasureThroughput writes from a to b for at most window, or until limit
-// bytes have arrived, and returns the rate at which they arrived. Stopping
-// at limit early, it is limit over the time taken; otherwise the rate over
-// the window's second half, which leaves out a start-up burst (a token
-// bucket's, a buffer filling) and a slow start. A transport that stops
-// moving in the second half (stalled, or lost a wakeup) gets no rate,
-// so that it is not mistaken for a slow one. The bytes are not checked:
-// that is the specs' job. The caller must close a and b afterwards, which
-// ends the writer and reader it leaves running.
-func MeasureThroughput(a, b net.Conn, limit int64, window time.Duration) Throughput {
+// MeasureThroughput writes from a to b until limit bytes have arrived or
+// at most max has passed, and returns the rate at which they arrived.
+// Reaching limit, it is limit over the time taken. Otherwise it counts the
+// bytes arriving in intervals of step and takes the first interval after
+// the first in which any arrived: that leaves out a start-up burst (a token
+// bucket's, a buffer filling) and does not mistake a moment in which a
+// loaded scheduler ran neither goroutine for a stall. A transport that moves
+// nothing in any later interval up to max (stalled, or lost a wakeup) gets
+// no rate, so that it is not taken for a slow one. The bytes are not
+// checked: that is the specs' job. The caller must close a and b
+// afterwards, which ends the writer and reader it leaves running.
+func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Throughput {
 	var got atomic.Int64
 	reached := make(chan struct{})
 	go func() {
@@ -50,20 +52,23 @@ func MeasureThroughput(a, b net.Conn, limit int64, window time.Duration) Through
 		}
 	}()
 	start := time.Now()
-	half, end := time.NewTimer(window/2), time.NewTimer(window)
-	defer half.Stop()
-	defer end.Stop()
-	var atHalf int64
-	for {
+	tick := time.NewTicker(step)
+	defer tick.Stop()
+	var last int64
+	for i := 0; ; i++ {
 		select {
 		case <-reached:
 			d := time.Since(start)
 			return Throughput{BytesPerSec: float64(got.Load()) / d.Seconds(), Bytes: got.Load(), Elapsed: d}
-		case <-half.C:
-			atHalf = got.Load()
-		case <-end.C:
-			moved := got.Load()
-			return Throughput{BytesPerSec: float64(moved-atHalf) / (window - window/2).Seconds(), Bytes: moved, Elapsed: time.Since(start)}
+		case <-tick.C:
+			now := got.Load()
+			if i > 0 && now > last {
+				return Throughput{BytesPerSec: float64(now-last) / step.Seconds(), Bytes: now, Elapsed: time.Since(start)}
+			}
+			if time.Since(start) >= max {
+				return Throughput{Bytes: now, Elapsed: time.Since(start)}
+			}
+			last = now
 		}
 	}
 }

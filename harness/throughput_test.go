@@ -40,24 +40,42 @@ func (s *stallAfter) Close() error {
 
 // TestMeasureThroughput: a fast transport reaches the limit early and gets
 // a rate; one that stalls after a burst gets none, so it is not taken for
-// a slow one.
+// a slow one; a slow one gets its rate, its first burst left out.
 func TestMeasureThroughput(t *testing.T) {
 	a, b := net.Pipe()
-	fast := harness.MeasureThroughput(a, b, 4<<20, time.Second)
+	fast := harness.MeasureThroughput(a, b, 4<<20, 500*time.Millisecond, time.Second)
 	a.Close()
 	b.Close()
-	if !fast.Known() || fast.Bytes < 4<<20 || fast.Elapsed >= time.Second {
+	if !fast.Known() || fast.Bytes < 4<<20 || fast.Elapsed >= 500*time.Millisecond {
 		t.Fatalf("net.Pipe: %+v, want 4 MiB early with a rate", fast)
 	}
 	a, b = net.Pipe()
 	s := &stallAfter{Conn: a, closed: make(chan struct{})}
 	s.left.Store(1 << 20)
-	stalled := harness.MeasureThroughput(s, b, 64<<20, 200*time.Millisecond)
+	stalled := harness.MeasureThroughput(s, b, 64<<20, 50*time.Millisecond, 300*time.Millisecond)
 	s.Close()
 	b.Close()
 	if stalled.Known() || stalled.Bytes != 1<<20 {
 		t.Fatalf("a pipe that stalls after 1 MiB: %+v, want 1 MiB and no rate", stalled)
 	}
+	a, b = net.Pipe()
+	slow := harness.MeasureThroughput(&trickle{Conn: a, every: 10 * time.Millisecond}, b, 64<<20, 100*time.Millisecond, time.Second)
+	a.Close()
+	b.Close()
+	if want := float64(64<<10) / 0.010; slow.BytesPerSec < want/3 || slow.BytesPerSec > want*1.5 {
+		t.Fatalf("64 KiB every 10 ms: %+v, want about %.0f B/s", slow, want)
+	}
+}
+
+// trickle passes one Write on every so often.
+type trickle struct {
+	net.Conn
+	every time.Duration
+}
+
+func (t *trickle) Write(p []byte) (int, error) {
+	time.Sleep(t.every) // the pace of a slow link, the stimulus
+	return t.Conn.Write(p)
 }
 
 // TestWatchContextSaysWhatMoved: a transfer still moving when its context

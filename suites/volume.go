@@ -22,11 +22,14 @@ const (
 	// transferBudget is the time a volume-bound transfer is fitted to;
 	// spec timeouts leave it room several times over.
 	transferBudget = 2 * time.Second
-	// probeLimit and probeWindow bound the throughput probe: a transport
-	// that moves probeLimit bytes before the window ends is fast enough
-	// for every full volume (probeLimit / probeWindow is 40 MB/s).
-	probeLimit  = 8 << 20
-	probeWindow = 200 * time.Millisecond
+	// The throughput probe moves at most probeLimit bytes and counts them
+	// in steps of probeStep for at most probeMax: a transport that moves
+	// probeLimit within two steps is fast enough for every full volume
+	// (8 MiB in 200 ms is 42 MB/s); one that moves nothing after its first
+	// step for a second is stalled, not slow.
+	probeLimit = 8 << 20
+	probeStep  = 100 * time.Millisecond
+	probeMax   = time.Second
 	// specMargin is how long before its timeout a spec's transfers give up
 	// with what they moved, so that no spec ends in a bare spec timeout.
 	specMargin = 750 * time.Millisecond
@@ -47,7 +50,7 @@ func (c *Case) throughput() harness.Throughput {
 	if err != nil {
 		return harness.Throughput{} // unknown: full volumes; the spec finds out why
 	}
-	t := harness.MeasureThroughput(p.A, p.B, probeLimit, probeWindow)
+	t := harness.MeasureThroughput(p.A, p.B, probeLimit, probeStep, probeMax)
 	_ = closePair(p)
 	throughputs.Store(c.Transport, t)
 	return t
