@@ -21,16 +21,19 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // Reaching limit, it is limit over the time taken. Otherwise it counts the
 // bytes arriving in intervals of step and takes the first interval after
 // the first in which any arrived: that leaves out a start-up burst (a token
-// bucket's, a buffer filling) and does not mistake a moment in which a
-// loaded scheduler ran neither goroutine for a stall. A transport that moves
-// nothing in any later interval up to max (stalled, or lost a wakeup) gets
-// no rate, so that it is not taken for a slow one. The bytes are not
-// checked: that is the specs' job. The caller must close a and b
-// afterwards, which ends the writer and reader it leaves running.
+// bucket's, a buffer filling). A transport that moves nothing for two
+// intervals while its writer and reader both wait on it (Parked: stalled,
+// or lost a wakeup) gets no rate, so that it is not taken for a slow one;
+// an interval in which a loaded scheduler ran neither is not held against
+// it. The bytes are not checked: that is the specs' job. The caller must
+// close a and b afterwards, which ends the writer and reader it leaves
+// running.
 func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Throughput {
 	var got atomic.Int64
 	reached := make(chan struct{})
+	ids := make(chan uint64, 2)
 	go func() {
+		ids <- GoroutineID()
 		buf := make([]byte, 64<<10)
 		_, _ = Pattern(0).Read(buf)
 		for {
@@ -40,6 +43,7 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Thro
 		}
 	}()
 	go func() {
+		ids <- GoroutineID()
 		buf := make([]byte, 64<<10)
 		for {
 			n, err := b.Read(buf)
@@ -51,24 +55,31 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Thro
 			}
 		}
 	}()
+	writer, reader := <-ids, <-ids
 	start := time.Now()
 	tick := time.NewTicker(step)
 	defer tick.Stop()
 	var last int64
+	stalled := 0
 	for i := 0; ; i++ {
 		select {
 		case <-reached:
 			d := time.Since(start)
 			return Throughput{BytesPerSec: float64(got.Load()) / d.Seconds(), Bytes: got.Load(), Elapsed: d}
 		case <-tick.C:
-			now := got.Load()
-			if i > 0 && now > last {
-				return Throughput{BytesPerSec: float64(now-last) / step.Seconds(), Bytes: now, Elapsed: time.Since(start)}
-			}
-			if time.Since(start) >= max {
-				return Throughput{Bytes: now, Elapsed: time.Since(start)}
-			}
-			last = now
 		}
+		now := got.Load()
+		switch {
+		case i > 0 && now > last:
+			return Throughput{BytesPerSec: float64(now-last) / step.Seconds(), Bytes: now, Elapsed: time.Since(start)}
+		case now == last && Parked(writer) && Parked(reader):
+			stalled++
+		default:
+			stalled = 0
+		}
+		if stalled >= 2 || time.Since(start) >= max {
+			return Throughput{Bytes: now, Elapsed: time.Since(start)}
+		}
+		last = now
 	}
 }

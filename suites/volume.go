@@ -25,11 +25,11 @@ const (
 	// The throughput probe moves at most probeLimit bytes and counts them
 	// in steps of probeStep for at most probeMax: a transport that moves
 	// probeLimit within two steps is fast enough for every full volume
-	// (8 MiB in 200 ms is 42 MB/s); one that moves nothing after its first
-	// step for a second is stalled, not slow.
+	// (8 MiB in 200 ms is 42 MB/s); one that moves nothing for two steps
+	// while both ends wait on it is stalled, not slow.
 	probeLimit = 8 << 20
 	probeStep  = 100 * time.Millisecond
-	probeMax   = time.Second
+	probeMax   = 3 * time.Second
 	// specMargin is how long before its timeout a spec's transfers give up
 	// with what they moved, so that no spec ends in a bare spec timeout.
 	specMargin = 750 * time.Millisecond

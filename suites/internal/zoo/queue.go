@@ -121,7 +121,7 @@ type bucket struct {
 }
 
 func newBucket(rate int) *bucket {
-	burst := min(float64(rate)/50, 16<<10) // 20 ms worth, at most 16 KiB
+	burst := min(float64(rate)/10, 64<<10) // 100 ms worth, at most 64 KiB: a late timer does not cost the rate
 	return &bucket{rate: float64(rate), burst: burst, tokens: burst, last: time.Now()}
 }
 
