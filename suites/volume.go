@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/harness/report"
 )
 
 // Volume-bound specs move as much as a fast transport moves in a blink (64
@@ -71,7 +72,7 @@ func (c *Case) fit(what string, full, floor int64, share float64) int64 {
 	}
 	v = max(v, floor)
 	key := strings.ReplaceAll(strings.ToLower(what), " ", "_")
-	c.Observe(fmt.Sprintf("%s fitted to %s: %d of %d B", what, harness.Rate(t.BytesPerSec), v, full),
+	c.Observe(fmt.Sprintf("%s fitted to %s: %s of %s", what, harness.Rate(t.BytesPerSec), report.Short(v), report.Short(full)),
 		map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec), key + "_bytes": v, key + "_full_bytes": full})
 	return v
 }
