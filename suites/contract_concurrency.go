@@ -30,8 +30,11 @@ var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext
 		round += int64(s)
 	}
 	kinds := int64(len(recordSizes))
-	v := c.fit("records", writers*most*round/kinds, writers*round/kinds, 1)
-	perWriter := int(max(1, v*kinds/(writers*round)))
+	full := writers * most * round / kinds
+	perWriter := most
+	if v := c.fit("records", full, writers*round/kinds, 1); v < full {
+		perWriter = int(max(1, v*kinds/(writers*round)))
+	}
 	var progress atomic.Int64
 	ops := map[string]func() error{}
 	for w := range writers {
