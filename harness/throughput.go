@@ -25,18 +25,20 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // intervals while its writer and reader both wait on it (Parked: stalled,
 // or lost a wakeup) gets no rate, so that it is not taken for a slow one;
 // an interval in which a loaded scheduler ran neither is not held against
-// it. The bytes are not checked: that is the specs' job. The caller must
-// close a and b afterwards, which ends the writer and reader it leaves
-// running.
+// it. The writer makes and the reader compares the specs' pattern, so the
+// rate includes what moving a byte costs the harness itself (more in a
+// race-detector build or on a loaded machine); a mismatch is for the specs
+// to report, not the probe. The caller must close a and b afterwards,
+// which ends the writer and reader it leaves running.
 func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Throughput {
 	var got atomic.Int64
 	reached := make(chan struct{})
 	ids := make(chan uint64, 2)
 	go func() {
 		ids <- GoroutineID()
-		buf := make([]byte, 64<<10)
-		_, _ = Pattern(0).Read(buf)
+		src, buf := Pattern(0), make([]byte, 64<<10)
 		for {
+			_, _ = src.Read(buf)
 			if _, err := a.Write(buf); err != nil {
 				return
 			}
@@ -44,9 +46,11 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Thro
 	}()
 	go func() {
 		ids <- GoroutineID()
+		want := expected{src: Pattern(0)}
 		buf := make([]byte, 64<<10)
 		for {
 			n, err := b.Read(buf)
+			_, _ = want.check(buf[:n]) // the specs' cost per byte, not their verdict
 			if now := got.Add(int64(n)); now >= limit && now-int64(n) < limit {
 				close(reached)
 			}
