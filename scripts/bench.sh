@@ -24,7 +24,11 @@ over=0
 ran() { sed -n 's/^Ran \([0-9]*\) of .*/\1/p' "$1" | tail -1; }
 
 t0=$(now)
-STREAMSPEC_REPORT_DIR=off go tool ginkgo run -p --no-color --label-filter='!transport:netns' --skip="$skip" "$bin" >"$tmp/matrix.log"
+if ! STREAMSPEC_REPORT_DIR=off go tool ginkgo run -p --no-color --label-filter='!transport:netns' --skip="$skip" "$bin" >"$tmp/matrix.log" 2>&1; then
+  over=1
+  echo "matrix without netns: FAILED"
+  sed -n '/^Summarizing/,/^Ran /p' "$tmp/matrix.log"
+fi
 t1=$(now)
 STREAMSPEC_REPORT_DIR=off go tool ginkgo run -p --no-color --label-filter='!transport:netns' --focus="$skip" "$bin" >"$tmp/silences.log" || true
 t2=$(now)
