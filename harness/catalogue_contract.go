@@ -8,9 +8,9 @@ const BackpressureBound = 64 << 20
 // The contract: what every stream transport must do.
 var (
 	Integrity = Register(Behaviour{ID: "integrity", Area: "integrity", Class: Contract,
-		Rule: "64 MiB of seeded random bytes each way, both directions at once, MUST arrive intact and in order"})
+		Rule: "64 MiB of seeded random bytes each way (on a slow transport, what it moves in about 2 s), both directions at once, MUST arrive intact and in order"})
 	NoBoundaries = Register(Behaviour{ID: "no-message-boundaries", Area: "integrity", Class: Contract,
-		Rule: "writes of any size (0 to 1 MiB) read back with unrelated read sizes MUST give the same bytes; one 8 MiB Write MUST complete"})
+		Rule: "writes of any size (0 to 1 MiB) read back with unrelated read sizes MUST give the same bytes; one 8 MiB Write (on a slow transport, what it moves in about 1 s, at least 1 MiB) MUST complete"})
 	ReadAvailable = Register(Behaviour{ID: "read-returns-available", Area: "integrity", Class: Contract,
 		Rule: "Read MUST return the bytes that are there without waiting to fill its buffer, and a short buffer MUST lose nothing"})
 	WriterRule = Register(Behaviour{ID: "write-all-or-error", Area: "integrity", Class: Contract,
@@ -18,7 +18,7 @@ var (
 	ZeroWrite = Register(Behaviour{ID: "zero-length-write", Area: "integrity", Class: Contract,
 		Rule: "a zero-length Write MUST return no error, deliver nothing and not signal EOF"})
 	ConcurrentWrites = Register(Behaviour{ID: "concurrent-writes", Area: "concurrency", Class: Contract,
-		Rule: "each Write from concurrent goroutines MUST arrive contiguous, and nothing MUST be lost"})
+		Rule: "each Write from concurrent goroutines (4 KiB+1 to 1 MiB, straddling common frame sizes) MUST arrive contiguous, and nothing MUST be lost"})
 	Backpressure = Register(Behaviour{ID: "backpressure", Area: "blocking", Class: Contract,
 		Rule: "with the reader stopped, Write MUST block within 64 MiB and resume when the reader drains, every byte arriving once"})
 	HalfClose = Register(Behaviour{ID: "half-close", Area: "close", Class: Contract, Needs: []Ability{CloseWrite},

@@ -37,3 +37,33 @@ func TestReceivePatternLocatesMismatch(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternCatchesWholeBlocks proves the pattern's blocks all differ: a
+// stream that lost, repeated or swapped a whole 64 KiB block (the period of
+// the pattern's random base) is caught at the block's first byte, and so
+// are streams of another seed.
+func TestPatternCatchesWholeBlocks(t *testing.T) {
+	const block, blocks = 64 << 10, 8
+	var sent bytes.Buffer
+	if err := SendPattern(&sent, 9, block*blocks, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := sent.Bytes()
+	for _, c := range []struct {
+		name string
+		data []byte
+		at   int64
+	}{
+		{"block 2 lost", bytes.Join([][]byte{b[:2*block], b[3*block:]}, nil), 2 * block},
+		{"block 2 repeated", bytes.Join([][]byte{b[:3*block], b[2*block:]}, nil), 3 * block},
+		{"blocks 2, 3 swapped", bytes.Join([][]byte{b[:2*block], b[3*block : 4*block], b[2*block : 3*block], b[4*block:]}, nil), 2 * block},
+	} {
+		var m *MismatchError
+		if err := ReceivePattern(bytes.NewReader(c.data), 9, int64(len(c.data)), nil); !errors.As(err, &m) || m.Offset != c.at {
+			t.Errorf("%s: %v, want a mismatch at byte %d", c.name, err, c.at)
+		}
+	}
+	if err := ReceivePattern(bytes.NewReader(b), 10, int64(len(b)), nil); err == nil {
+		t.Error("seed 10 accepted seed 9's stream")
+	}
+}

@@ -17,7 +17,7 @@ import (
 // io.EOF again on every later Read; the closer MUST still read the peer's
 // reply.
 var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Case) {
-	const size = 1 << 20
+	size := c.fit("each way", 1<<20, 64<<10, 0.5)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
 		"A writes, CloseWrite, reads the reply": func() error {
@@ -52,7 +52,7 @@ var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Ca
 // transport that drops what the peer has not read yet, or reports EOF
 // before it, fails every time rather than when it loses a race.
 var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c *Case) {
-	const size = 4 << 20
+	size := c.fit("stream", 4<<20, 256<<10, 1)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
 		"A writes": func() error { return harness.SendPattern(c.A, 10, size, &progress) },
@@ -99,7 +99,7 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c *Case) {
 	readErr := make(chan error, 1)
 	go func() { _, err := c.A.Read(make([]byte, 16)); readErr <- err }()
-	_, writeDone := fillUntilBlocked(ctx, c.A, 11, harness.BackpressureBound, 100*time.Millisecond)
+	writeDone := fillUntilBlocked(c, 11, 64<<10).done
 	Expect(readErr).NotTo(Receive(), "A.Read returned with nothing to read")
 
 	// What Close itself returns is not the rule's business: an endpoint

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -16,37 +17,69 @@ import (
 // Each Write from concurrent goroutines MUST arrive contiguous, and nothing
 // MUST be lost (net.Conn allows concurrent calls; Go's sockets, pipes and
 // TLS serialise whole Writes). Every Write is a record that names its
-// writer and sequence number and is filled from both, so a split or
-// interleaved Write shows as a record that does not parse.
+// writer and sequence number, followed by bytes of that writer's own
+// pattern, so a split or interleaved Write shows as a record that does not
+// parse. Record sizes straddle common frame and record sizes (4 KiB pages,
+// 16 KiB TLS records, 32 KiB and 64 KiB multiplexer frames) up to 1 MiB,
+// and the eight writers write different sizes at once. Eight records each;
+// on a slow transport at least one each, which covers every size.
 var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext, c *Case) {
-	const writers, perWriter, size = 8, 64, 32 << 10
+	const writers, most = 8, 8 // records per writer where the transport is fast
+	var round int64
+	for _, s := range recordSizes {
+		round += int64(s)
+	}
+	kinds := int64(len(recordSizes))
+	full := writers * most * round / kinds
+	perWriter := most
+	if v := c.fit("records", full, writers*round/kinds, 1); v < full {
+		perWriter = int(max(1, v*kinds/(writers*round)))
+	}
 	var progress atomic.Int64
 	ops := map[string]func() error{}
 	for w := range writers {
 		ops[fmt.Sprintf("writer %d", w)] = func() error {
+			body := harness.Pattern(recordSeed + uint64(w))
 			for seq := range perWriter {
-				rec := record(w, seq, size)
+				rec := make([]byte, recordSize(w, seq))
+				binary.BigEndian.PutUint32(rec, uint32(w))
+				binary.BigEndian.PutUint32(rec[4:], uint32(seq))
+				_, _ = body.Read(rec[8:])
 				if n, err := c.A.Write(rec); err != nil || n != len(rec) {
-					return fmt.Errorf("Write = %d, %v", n, err)
+					return fmt.Errorf("Write of %d bytes = %d, %v", len(rec), n, err)
 				}
-				progress.Add(size)
 			}
 			return nil
 		}
 	}
 	ops["reader"] = func() error {
 		next := make([]int, writers)
-		buf := make([]byte, size)
+		bodies := make([]*harness.PatternStream, writers)
+		for w := range bodies {
+			bodies[w] = harness.Pattern(recordSeed + uint64(w))
+		}
+		buf, want := make([]byte, 1<<20), make([]byte, 1<<20)
+		r := countingReader{c.B, &progress} // progress by the Read: a 1 MiB record takes seconds on a slow transport
+		var at int64
 		for i := range writers * perWriter {
-			if _, err := io.ReadFull(c.B, buf); err != nil {
+			if _, err := io.ReadFull(r, buf[:8]); err != nil {
 				return fmt.Errorf("record %d: %w", i, err)
 			}
-			progress.Add(size)
 			w, seq := int(binary.BigEndian.Uint32(buf)), int(binary.BigEndian.Uint32(buf[4:]))
-			if w >= writers || seq != next[w] || string(buf) != string(record(w, seq, size)) {
+			if w >= writers || seq != next[w] {
 				return fmt.Errorf("record %d (at byte %d) is not one whole Write: it starts as writer %d seq %d, want a next seq in %v",
-					i, i*size, w, seq, next)
+					i, at, w, seq, next)
 			}
+			size := recordSize(w, seq)
+			if _, err := io.ReadFull(r, buf[8:size]); err != nil {
+				return fmt.Errorf("record %d, writer %d seq %d (%d bytes): %w", i, w, seq, size, err)
+			}
+			_, _ = bodies[w].Read(want[8:size])
+			if !bytes.Equal(buf[8:size], want[8:size]) {
+				return fmt.Errorf("record %d (at byte %d), writer %d seq %d, is not one whole Write: its %d bytes differ from byte %d on (torn, or interleaved with another Write)",
+					i, at, w, seq, size, 8+firstDiff(buf[8:size], want[8:size]))
+			}
+			at += int64(size)
 			next[w]++
 		}
 		return nil
@@ -54,30 +87,53 @@ var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext
 	watch(&progress, ops)
 })
 
-// record is a Write's payload: writer and sequence number, then bytes
-// derived from both.
-func record(writer, seq, size int) []byte {
-	p := make([]byte, size)
-	binary.BigEndian.PutUint32(p, uint32(writer))
-	binary.BigEndian.PutUint32(p[4:], uint32(seq))
-	for i := 8; i < size; i++ {
-		p[i] = byte(writer*31 + seq*7 + i)
+// recordSizes are the sizes concurrent-writes' records take in turn: each
+// just above a size at which transports split writes, and odd ones.
+var recordSizes = []int{4<<10 + 1, 16<<10 + 1, 32<<10 + 1, 64<<10 + 1, 99_991, 256<<10 + 7, 1 << 20}
+
+// recordSeed seeds the writers' patterns: writer w writes Pattern(recordSeed+w).
+const recordSeed = 100
+
+// recordSize is the size of writer w's record seq: the writers start at
+// different sizes, so records of every size are written at once.
+func recordSize(w, seq int) int { return recordSizes[(w+seq)%len(recordSizes)] }
+
+// countingReader counts the bytes each Read returns.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// firstDiff returns the index of the first byte where a and b differ, or -1.
+func firstDiff(a, b []byte) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
 	}
-	return p
+	return -1
 }
 
 // Backpressure: with the reader stopped, Write MUST block within
 // harness.BackpressureBound bytes; when the reader drains, the writer MUST
-// resume, and every byte MUST arrive exactly once.
+// resume, and every byte MUST arrive exactly once. Once it has blocked, the
+// writer goes on for as much again as it got in (at least 256 KiB), so it
+// must block and be woken more than once while the reader drains.
 var _ = behaviour(harness.Backpressure, 15*time.Second, func(ctx SpecContext, c *Case) {
-	accepted, done := fillUntilBlocked(ctx, c.A, 7, harness.BackpressureBound, 200*time.Millisecond)
-	blockedAt := accepted.Load()
+	f := fillUntilBlocked(c, 7, 64<<10)
+	blockedAt := f.accepted.Load()
 	c.Observe(fmt.Sprintf("blocked after %d B", blockedAt), map[string]any{"accepted_bytes": blockedAt})
-	// The writer goes on to BackpressureBound+1 bytes once the reader reads.
+	total := f.vol.Settle(f.vol.Claimed() + c.fit("resume", max(blockedAt, 256<<10), 64<<10, 0.5))
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, harness.BackpressureBound+1, &progress) },
-		"A resumes": func() error { return <-done },
+		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, total, &progress) },
+		"A resumes": func() error { return <-f.done },
 	})
-	Expect(accepted.Load()).To(BeNumerically(">", blockedAt), "the writer did not resume")
+	Expect(f.accepted.Load()).To(Equal(total), "the writer did not write all %d bytes", total)
 })

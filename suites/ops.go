@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -34,10 +35,14 @@ func within(d time.Duration, what string, op func() error) error {
 }
 
 // watch runs transfers under the harness's stall watchdog and fails the
-// spec on the first error, naming what hung if nothing moved.
+// spec on the first error, naming what hung if nothing moved, or, shortly
+// before the spec's timeout, what was still moving, how much had moved and
+// how fast.
 func watch(progress *atomic.Int64, ops map[string]func() error) {
 	GinkgoHelper()
-	if err := harness.Watch(progress, ops); err != nil {
+	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
+	defer cancel()
+	if err := harness.WatchContext(ctx, progress, ops); err != nil {
 		Fail(err.Error())
 	}
 }
@@ -140,28 +145,104 @@ func readAll(c net.Conn, p []byte) func() error {
 	}
 }
 
-// fillUntilBlocked writes to c with the reader stopped until Write stops
-// making progress for one settle period, and returns the bytes accepted by
-// completed Writes while the last one is still blocked; done reports the
-// writer's end. It fails the spec if more than limit bytes go in.
-func fillUntilBlocked(ctx SpecContext, c net.Conn, seed uint64, limit int64, settle time.Duration) (accepted *atomic.Int64, done chan error) {
+// fill is a writer filling an endpoint whose reader has stopped.
+type fill struct {
+	vol      *harness.Volume
+	accepted atomic.Int64 // bytes of completed Writes, and what a timed-out Write reported
+	done     chan error   // the writer's end
+}
+
+// Windows for telling that a writer has blocked. With kernel evidence, the
+// descriptor stays unwritable for kernelQuiet. Without: no progress while
+// parked (waiting for its transport, not for a CPU) for parkedQuiet, or
+// parkedQuietShared where another party must run for the writer to go on
+// (a relay, a user transport's own goroutines), which a loaded scheduler
+// may starve for a while; or, whatever the scheduler says, no progress for
+// stillQuiet. A slow transport stretches them to three Writes' time.
+const (
+	kernelQuiet       = 2 * time.Millisecond
+	parkedQuiet       = 20 * time.Millisecond
+	parkedQuietShared = 250 * time.Millisecond
+	stillQuiet        = 500 * time.Millisecond
+)
+
+// fillUntilBlocked writes Pattern(seed) from c.A in Writes of chunk bytes,
+// with c.B not reading, until the writer is blocked, and returns while its
+// last Write is still pending. It fails the spec if more than
+// BackpressureBound bytes go in. Blocked is taken from the kernel where the
+// pair is a kernel transport (harness.WriterBlocked: the writer's
+// descriptor stays unwritable and the queues still, while a Write is in
+// progress); elsewhere from the writer's goroutine parked without progress
+// (harness.Parked), or, failing that, from no progress for stillQuiet. A
+// preempted writer is runnable and leaves kernel room behind, so neither
+// mistakes it for a blocked one.
+func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 	GinkgoHelper()
-	accepted = new(atomic.Int64)
-	done = make(chan error, 1)
-	go func() { done <- harness.SendPattern(c, seed, limit+1, accepted, 64<<10) }()
-	last := int64(-1)
-	Eventually(ctx, func() int64 {
+	f := &fill{vol: harness.NewVolume(harness.BackpressureBound + 1), done: make(chan error, 1)}
+	gid := make(chan uint64, 1)
+	go func() {
+		gid <- harness.GoroutineID()
+		f.done <- harness.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
+	}()
+	writer := <-gid
+	kernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
+	parked, still, every := parkedQuiet, stillQuiet, time.Millisecond
+	if !kernel {
+		if c.Kind != harness.KindMemory && c.Kind != harness.KindTLS {
+			parked = parkedQuietShared
+		}
+		if t := c.throughput(); t.Known() {
+			slow := time.Duration(3 * float64(min(chunk, 64<<10)) / t.BytesPerSec * float64(time.Second))
+			parked, still = max(parked, slow), max(still, slow)
+		}
+		every = parked / 4
+	}
+	ends := specTimeEnds()
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	start := time.Now()
+	last, moved, parkedSince := int64(-1), start, time.Time{}
+	for now := range tick.C {
 		select {
-		case err := <-done:
+		case err := <-f.done:
 			if err == nil {
-				StopTrying(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", limit+1)).Now()
+				Fail(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", harness.BackpressureBound+1))
 			}
-			StopTrying("writer failed before blocking").Wrap(err).Now()
+			Fail(fmt.Sprintf("the writer failed before blocking, after %d bytes: %v", f.accepted.Load(), err))
 		default:
 		}
-		prev := last
-		last = accepted.Load()
-		return last - prev
-	}).WithTimeout(DefaultTimeout).WithPolling(settle).Should(BeZero(), "writer never blocked")
-	return accepted, done
+		if now.After(ends) {
+			n, d := f.accepted.Load(), now.Sub(start)
+			Fail(fmt.Sprintf("the writer never blocked in the spec's time: %d bytes accepted in %v (%s), still going",
+				n, d.Round(time.Millisecond), harness.Rate(float64(n)/d.Seconds())))
+		}
+		if n := f.accepted.Load(); n != last {
+			last, moved, parkedSince = n, now, time.Time{}
+			continue
+		}
+		if now.Sub(moved) >= still {
+			return f // no evidence either way, but no progress for a long while
+		}
+		if kernel {
+			if f.vol.Claimed() > last {
+				blocked, err := harness.WriterBlocked(c.A, c.B, kernelQuiet)
+				if err == nil && blocked && f.accepted.Load() == last {
+					return f
+				}
+				if err != nil && !errors.Is(err, harness.ErrNoDescriptor) {
+					kernel = false // this platform cannot poll: fall back
+				}
+			}
+			continue
+		}
+		switch {
+		case !harness.Parked(writer):
+			parkedSince = time.Time{}
+		case parkedSince.IsZero():
+			parkedSince = now
+		case now.Sub(parkedSince) >= parked:
+			return f
+		}
+	}
+	return f
 }

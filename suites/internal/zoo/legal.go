@@ -2,6 +2,7 @@ package zoo
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"sync"
 
@@ -25,7 +26,17 @@ func Unusuals() []Entry {
 		legal(transports.NetPipe(), "net.Pipe: synchronous, no buffer, no half-close"),
 		legal(transports.TLS(), "crypto/tls over TCP: records, a user-space layer"),
 		legal(IOPipes(), "io.Pipe pairs through FromReadWriteClosers: no deadlines"),
+		slow(legal(Throttled(1_000_000), "the zoo queue behind a token bucket: 1 MB/s each way")),
+		slow(legal(Throttled(300_000), "the zoo queue behind a token bucket: 0.3 MB/s each way, a reliable-UDP library's pace")),
 	}
+}
+
+func slow(e Entry) Entry { e.Slow = true; return e }
+
+// Throttled is the zoo queue behind a token bucket of rate bytes a second
+// each way: a correct transport that is merely slow.
+func Throttled(rate int) harness.Transport {
+	return queueTransport(fmt.Sprintf("zoo-throttled-%gMBps", float64(rate)/1e6), quirks{rate: rate}, nil)
 }
 
 // oneByteReads returns at most one byte per Read, from a read-ahead buffer

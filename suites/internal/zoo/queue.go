@@ -23,6 +23,8 @@ type quirks struct {
 	eofFirst     bool // Read reports io.EOF once the writer has closed, before the queued bytes
 	stopCloses   bool // (not a fault) stop closes the endpoints, for wrappers whose Close does not
 	capacityHint int  // queue size in bytes; QueueSize when 0
+	rate         int  // (not a fault) bytes a second each direction takes in, through a token bucket; 0: no limit
+	stallAfter   int  // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
 }
 
 // QueueSize is the capacity of each direction of a zoo queue: the same as
@@ -74,11 +76,70 @@ type direction struct {
 	eof     bool          // the writing end closed its side
 	gone    bool          // the reading end closed: writes fail
 	changed chan struct{} // closed and replaced on every change
+	bucket  *bucket       // nil: no rate limit
+	room    int           // stallAfter: bytes it still takes in; -1: no limit
 }
 
 func newDirection(size int, q quirks) *direction {
-	return &direction{ring: ring{buf: make([]byte, size), grow: q.unbounded}, changed: make(chan struct{})}
+	d := &direction{ring: ring{buf: make([]byte, size), grow: q.unbounded}, changed: make(chan struct{}), room: -1}
+	if q.rate > 0 {
+		d.bucket = newBucket(q.rate)
+	}
+	if q.stallAfter > 0 {
+		d.room = q.stallAfter
+	}
+	return d
 }
+
+// admit is how much of n bytes the direction takes in now, and, when that
+// is nothing for want of tokens, when to try again; d.mu is held.
+func (d *direction) admit(n int) (int, <-chan time.Time) {
+	if d.room >= 0 {
+		n = min(n, d.room)
+	}
+	if d.bucket == nil || n == 0 {
+		return n, nil
+	}
+	return d.bucket.take(n)
+}
+
+// took records that m admitted bytes went into the ring; d.mu is held.
+func (d *direction) took(m int) {
+	if d.room >= 0 {
+		d.room -= m
+	}
+	if d.bucket != nil {
+		d.bucket.spend(m)
+	}
+}
+
+// bucket is a token bucket: bytes flow at rate a second, in bursts of at
+// most burst bytes, like a link of that rate with a small queue in front.
+type bucket struct {
+	rate, burst float64
+	tokens      float64
+	last        time.Time
+}
+
+func newBucket(rate int) *bucket {
+	burst := min(float64(rate)/10, 64<<10) // 100 ms worth, at most 64 KiB: a late timer does not cost the rate
+	return &bucket{rate: float64(rate), burst: burst, tokens: burst, last: time.Now()}
+}
+
+// take refills the bucket and returns how many of n bytes it allows now;
+// when none, a timer for when a useful amount will be there.
+func (b *bucket) take(n int) (int, <-chan time.Time) {
+	now := time.Now()
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if m := min(n, int(b.tokens)); m > 0 {
+		return m, nil
+	}
+	want := min(float64(n), b.burst) - b.tokens
+	return 0, time.After(time.Duration(want / b.rate * float64(time.Second)))
+}
+
+func (b *bucket) spend(m int) { b.tokens -= float64(m) }
 
 // notify wakes everything waiting on d; d.mu is held.
 func (d *direction) notify() {
@@ -147,7 +208,9 @@ func (e *end) Write(p []byte) (int, error) {
 			d.mu.Unlock()
 			return n, syscall.EPIPE
 		}
-		m := d.ring.write(p[n:])
+		allowed, later := d.admit(len(p) - n)
+		m := d.ring.write(p[n : n+allowed])
+		d.took(m)
 		n += m
 		if m > 0 {
 			d.notify()
@@ -157,7 +220,10 @@ func (e *end) Write(p []byte) (int, error) {
 		if n == len(p) {
 			return n, nil
 		}
-		e.wait(changed, &e.wd)
+		if m > 0 && m == allowed && d.bucket != nil {
+			continue // the tokens ran out, not the room: ask the bucket when to go on
+		}
+		e.waitOr(changed, &e.wd, later)
 	}
 }
 
@@ -174,11 +240,16 @@ func (e *end) check(dl *deadline) error {
 	}
 }
 
-func (e *end) wait(changed chan struct{}, dl *deadline) {
+func (e *end) wait(changed chan struct{}, dl *deadline) { e.waitOr(changed, dl, nil) }
+
+// waitOr is wait that also ends when later fires (a token bucket's
+// refill); a nil later never fires.
+func (e *end) waitOr(changed chan struct{}, dl *deadline, later <-chan time.Time) {
 	select {
 	case <-changed:
 	case <-e.closed:
 	case <-dl.wait():
+	case <-later:
 	}
 }
 

@@ -100,6 +100,27 @@ func (c chunked) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// muxFrames is a multiplexer's stream: each Write goes out as frames of
+// at most muxFrameSize bytes, one underlying Write per frame, and nothing
+// holds the stream across frames, so concurrent Writes interleave at frame
+// boundaries. A Write of at most one frame stays whole.
+type muxFrames struct{ Conn }
+
+// muxFrameSize is the frame payload limit, a common multiplexer default.
+const muxFrameSize = 32 << 10
+
+func (c muxFrames) Write(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := c.Conn.Write(p[n:min(len(p), n+muxFrameSize)])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // ignoresReadDeadline accepts read deadlines and ignores them.
 type ignoresReadDeadline struct{ Conn }
 

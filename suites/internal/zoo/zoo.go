@@ -36,6 +36,7 @@ type Entry struct {
 	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the target's
 	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
 
+	Slow     bool     // mostly waits (a throttled transport): the self-test runs it on its own
 	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
 	Fails    []string // for Library: the contract specs it must fail
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
@@ -64,8 +65,12 @@ func Faults() []Entry {
 			func(c Conn) Conn { return &framed{Conn: c, emptyIsEOF: true} }),
 		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", harness.ConcurrentWrites, quirks{},
 			func(c Conn) Conn { return chunked{Conn: c} }),
+		broken("mux-frames", "a multiplexer: Writes go out as 32 KiB frames and concurrent Writes interleave between frames",
+			harness.ConcurrentWrites, quirks{}, func(c Conn) Conn { return muxFrames{c} }),
 		broken("unbounded", "buffers without bound: Write never blocks", harness.Backpressure, quirks{unbounded: true}, nil),
 		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", harness.Backpressure, quirks{lostWakeup: true}, nil),
+		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", harness.Integrity,
+			quirks{stallAfter: 1 << 20}, nil),
 		broken("closewrite-closes", "CloseWrite closes both directions", harness.HalfClose, quirks{},
 			func(c Conn) Conn { return closeWriteCloses{c} }),
 		broken("closewrite-silent", "CloseWrite sends no EOF", harness.HalfClose, quirks{},

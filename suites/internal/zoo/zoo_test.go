@@ -40,18 +40,21 @@ type group struct {
 
 // groups splits the zoo into runs that go at once, one process each: the
 // CPU-bound faults and legal transports in three, on the contract; every
-// hostile transport alone, since it mostly waits, and every entry that
-// runs the observed specs too alone, on every spec.
+// hostile or slow transport alone, since it mostly waits, and every entry
+// that runs the observed specs too alone, on every spec.
 func groups() map[string]group {
 	faults, legal := of(zoo.Broken), of(zoo.Legal)
 	g := map[string]group{
-		"legal":    {entries: slices.DeleteFunc(legal, func(e zoo.Entry) bool { return e.Observed })},
+		"legal":    {entries: slices.DeleteFunc(legal, func(e zoo.Entry) bool { return e.Observed || e.Slow })},
 		"faults-1": {entries: faults[:len(faults)/2]},
 		"faults-2": {entries: faults[len(faults)/2:]},
 	}
 	for _, e := range entries() {
-		if e.Kind == zoo.Hostile || e.Observed {
+		switch {
+		case e.Kind == zoo.Hostile || e.Observed:
 			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}, all: true}
+		case e.Slow:
+			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}}
 		}
 	}
 	return g
@@ -240,9 +243,9 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 		t.Errorf("%s: no spec ran", name)
 	}
 	var failed, skipped []string
-	var slowest time.Duration
+	var slowest, all time.Duration
 	for _, r := range reports {
-		slowest = max(slowest, r.RunTime)
+		slowest, all = max(slowest, r.RunTime), all+r.RunTime
 		mustFail := slices.Contains(fails, r.LeafNodeText)
 		switch {
 		case mustFail && r.State == types.SpecStateFailed:
@@ -269,7 +272,7 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 	if len(skipped) > 0 {
 		verdict += "; unsupported: " + strings.Join(skipped, " ")
 	}
-	return row(name, e.What, verdict, "slowest "+seconds(slowest), strings.Join(failed, " "))
+	return row(name, e.What, verdict, "slowest "+seconds(slowest)+", all "+seconds(all), strings.Join(failed, " "))
 }
 
 // checkHostile asserts that every spec e fails, fails within hostileBound

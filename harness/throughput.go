@@ -1,0 +1,89 @@
+package harness
+
+import (
+	"net"
+	"sync/atomic"
+	"time"
+)
+
+// Throughput is what a short one-way transfer showed of a transport's pace.
+type Throughput struct {
+	BytesPerSec float64       `json:"bytes_per_s"` // 0: unknown (nothing arrived after the first interval)
+	Bytes       int64         `json:"bytes"`       // received in the whole window
+	Elapsed     time.Duration `json:"elapsed_ns"`
+}
+
+// Known reports whether the measurement gives a rate: bytes kept arriving.
+func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
+
+// MeasureThroughput writes from a to b until limit bytes have arrived or
+// at most max has passed, and returns the rate at which they arrived.
+// Reaching limit, it is limit over the time taken. Otherwise it counts the
+// bytes arriving in intervals of step and takes the first interval after
+// the first in which any arrived: that leaves out a start-up burst (a token
+// bucket's, a buffer filling). A transport that moves nothing for two
+// intervals while its writer and reader both wait on it (Parked: stalled,
+// or lost a wakeup) gets no rate, so that it is not taken for a slow one;
+// an interval in which a loaded scheduler ran neither is not held against
+// it. The writer makes and the reader compares the specs' pattern, so the
+// rate includes what moving a byte costs the harness itself (more in a
+// race-detector build or on a loaded machine); a mismatch is for the specs
+// to report, not the probe. The caller must close a and b afterwards,
+// which ends the writer and reader it leaves running.
+func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Throughput {
+	var got atomic.Int64
+	reached := make(chan struct{})
+	ids := make(chan uint64, 2)
+	go func() {
+		ids <- GoroutineID()
+		src, buf := Pattern(0), make([]byte, 64<<10)
+		for {
+			_, _ = src.Read(buf)
+			if _, err := a.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		ids <- GoroutineID()
+		want := expected{src: Pattern(0)}
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := b.Read(buf)
+			_, _ = want.check(buf[:n]) // the specs' cost per byte, not their verdict
+			if now := got.Add(int64(n)); now >= limit && now-int64(n) < limit {
+				close(reached)
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	writer, reader := <-ids, <-ids
+	start := time.Now()
+	tick := time.NewTicker(step)
+	defer tick.Stop()
+	var last int64
+	stalled := 0
+	for i := 0; ; i++ {
+		select {
+		case <-reached:
+			d := time.Since(start)
+			return Throughput{BytesPerSec: float64(got.Load()) / d.Seconds(), Bytes: got.Load(), Elapsed: d}
+		case <-tick.C:
+		}
+		now := got.Load()
+		switch {
+		case i > 0 && now > last:
+			return Throughput{BytesPerSec: float64(now-last) / step.Seconds(), Bytes: now, Elapsed: time.Since(start)}
+		case now == last && Parked(writer) && Parked(reader):
+			stalled++
+		default:
+			stalled = 0
+		}
+		if stalled >= 2 || time.Since(start) >= max {
+			return Throughput{Bytes: now, Elapsed: time.Since(start)}
+		}
+		last = now
+	}
+}
