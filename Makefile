@@ -3,6 +3,7 @@ GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
+LOAD    ?= cpu
 
 # command:package pairs that make tools installs where missing and allowed:
 # socat for the socat relay transport, ip and tc (iproute2) for the netns
@@ -35,9 +36,11 @@ lint:
 bench: tools
 	scripts/bench.sh
 
-## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
+## soak: the full matrix N times (default 20) under load; fails on any failure.
+## LOAD=cpu (default): one busy thread a core; LOAD=oversubscribed: four busy
+## threads a core, heap churn and an fsync'ing disk writer
 soak: tools
-	N=$(N) scripts/soak.sh
+	N=$(N) LOAD=$(LOAD) scripts/soak.sh
 
 ## tools: install the Debian packages the specs use where missing and allowed;
 ## elsewhere their specs are skipped as unavailable

@@ -96,7 +96,8 @@ type Wakeup struct {
 	// The queues one step earlier, when the writer was still blocked.
 	SenderQueuedBefore   int64 `json:"sender_queued_before_bytes"`
 	ReceiverQueuedBefore int64 `json:"receiver_queued_before_bytes"`
-	SoSndbuf             int64 `json:"so_sndbuf"`
+	SoSndbuf             int64 `json:"so_sndbuf"`         // read after the wake-up, with SenderQueuedAt
+	SoSndbufBlocked      int64 `json:"so_sndbuf_blocked"` // when the writer blocked (TCP autotuning may raise it while the reader drains)
 }
 
 // Sweep records capacity as one knob varies.
