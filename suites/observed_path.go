@@ -18,9 +18,10 @@ import (
 // bottleneck MUST have them in three places: unsent in its send queue, in
 // flight (sent, unacknowledged: TCP_INFO unacked > 0) and unread in the
 // receiver's queue, each non-zero, adding up to the accepted bytes to the
-// byte. The bottleneck is held from the moment the first bytes reach the
-// stopped reader, so what is in flight stays there while it is counted.
-// After the hold every accepted byte MUST arrive intact.
+// byte. The first bytes are at the stopped reader, and the bottleneck held,
+// before the writer fills the path, so what is in flight stays there while
+// it is counted however long the hold takes to apply. After the hold every
+// accepted byte MUST arrive intact.
 var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Case) {
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
@@ -92,12 +93,21 @@ func networkPath(c *Case) harness.NetworkPath {
 	return np
 }
 
+// preloadBytes are sent to the stopped reader before the bottleneck is
+// held, so the receiver's queue holds them when the writer blocks.
+const preloadBytes = 64 << 10
+
 // measureInFlight sends a warm-up through a→b with b reading, so the
-// sender's window and the receiver's buffer grow to the path; then stops
-// reading and measures capacity, holding np's bottleneck from the moment
-// the first bytes reach b; then releases it and checks that b receives
-// every accepted byte. at is the sender's queues just before the hold (its
-// window and round trip before the hold stalls them).
+// sender's window and the receiver's buffer grow to the path; then sends
+// preloadBytes that b does not read and waits for kernel evidence that
+// they are in b's queue and acknowledged; then holds np's bottleneck and
+// measures capacity: everything the writer adds is in flight or unsent.
+// Nothing races the hold: on a busy machine it may take long to apply,
+// but the path is idle meanwhile (the netns path keeps its congestion
+// window across the idle time: transports/netns sets
+// tcp_slow_start_after_idle 0). Then it releases the bottleneck and
+// checks that b receives the preload and every accepted byte. at is the
+// sender's queues just before the hold (its window and round trip).
 func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.Conn) (cp harness.Capacity, at harness.Queues) {
 	GinkgoHelper()
 	warm := 16<<20 + 8*np.BDP()
@@ -106,52 +116,42 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 		"A sends the warm-up": func() error { return harness.SendPattern(a, 21, warm, &progress) },
 		"B reads it":          func() error { return harness.ReceivePattern(b, 21, warm, &progress) },
 	})
-
-	type hold struct {
-		release func() error
-		at      harness.Queues
-		err     error
+	watch(&progress, map[string]func() error{
+		"A sends the preload": func() error { return harness.SendPattern(a, 22, preloadBytes, &progress) },
+	})
+	var qa, qb harness.Queues
+	Expect(waitFor(harness.Stall, func() bool {
+		qa, _ = harness.ProbeQueues(a)
+		qb, _ = harness.ProbeQueues(b)
+		return qb.RecvQueued == preloadBytes && qa.SendQueued == 0
+	})).To(BeTrue(), "the preload did not settle at B: B holds %d of %d bytes, A still has %d unacknowledged", qb.RecvQueued, preloadBytes, qa.SendQueued)
+	at = qa
+	release, err := np.Hold(ctx, a)
+	if errors.Is(err, errors.ErrUnsupported) {
+		Skip(harness.UnsupportedPrefix + err.Error())
 	}
-	held, filled := make(chan hold, 1), make(chan struct{})
-	go func() {
-		tick := time.NewTicker(time.Millisecond) // a polling watch on the receiver's queue
-		defer tick.Stop()
-		for {
-			select {
-			case <-filled:
-				held <- hold{}
-				return
-			case <-ctx.Done():
-				held <- hold{err: ctx.Err()}
-				return
-			case <-tick.C:
-			}
-			if q, err := harness.ProbeQueues(b); err != nil || q.RecvQueued <= 0 {
-				continue
-			}
-			at, _ := harness.ProbeQueues(a)
-			release, err := np.Hold(ctx, a)
-			held <- hold{release, at, err}
-			return
+	Expect(err).NotTo(HaveOccurred(), "holding the bottleneck")
+	released := false
+	defer func() {
+		if !released {
+			_ = release()
 		}
 	}()
-	func() {
-		defer close(filled) // also when the measurement fails the spec: the watch ends
-		cp = measureCapacity(ctx, c, a, b)
-	}()
-	h := <-held
-	if errors.Is(h.err, errors.ErrUnsupported) {
-		Skip(harness.UnsupportedPrefix + h.err.Error())
-	}
-	Expect(h.err).NotTo(HaveOccurred(), "holding the bottleneck")
-	Expect(h.release).NotTo(BeNil(), "the writer settled before any byte reached the receiver")
+	cp, err = harness.MeasureCapacity(ctx, a, b, append(fillOptions(c), harness.FillQueued(preloadBytes))...)
 	cp.Transport = np.Name()
-	cp.Notes = "bottleneck held from the first byte at the receiver; path: " + np.Traits().Notes
-	Expect(within(OpBound, "releasing the bottleneck", h.release)).To(Succeed())
+	Expect(err).NotTo(HaveOccurred(), "measuring capacity with the bottleneck held (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes)
+	cp.Notes = fmt.Sprintf("%d bytes at the stopped reader, then the bottleneck held; path: %s", preloadBytes, np.Traits().Notes)
+	released = true
+	Expect(within(OpBound, "releasing the bottleneck", release)).To(Succeed())
 	watch(&progress, map[string]func() error{
-		"B reads what was accepted": func() error { return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes, &progress) },
+		"B reads what was accepted": func() error {
+			if err := harness.ReceivePattern(b, 22, preloadBytes, &progress); err != nil {
+				return fmt.Errorf("the preload: %w", err)
+			}
+			return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes-preloadBytes, &progress)
+		},
 	})
-	return cp, h.at
+	return cp, at
 }
 
 // inFlightValues are the numbers behind an in-flight measurement.
