@@ -130,7 +130,7 @@ func leakedSince(before harness.Resources, capture string) []string {
 	if capture == "" || stdoutID(now) == capture {
 		return leaked
 	}
-	waitGinkgoPipeFactory()
+	_ = waitGinkgoPipeFactory()
 	now = harness.TakeResources()
 	leaked = now.LeakedSince(before)
 	ends := map[string][]string{}
@@ -159,7 +159,8 @@ func leakedSince(before harness.Resources, capture string) []string {
 // ginkgoCapturePipe waits, under ginkgo -p, until Ginkgo's output
 // interceptor has made the capture pipe for its next spec, and returns
 // the identity of the one stdout points to now; "" when Ginkgo
-// intercepts nothing.
+// intercepts nothing. What it found is recorded in the spec's report
+// (EntryLeakCheck).
 //
 // Under -p Ginkgo points stdout and stderr at a pipe for each spec and
 // makes the next spec's pipe in the background: startPipeFactory
@@ -172,9 +173,17 @@ func ginkgoCapturePipe() string {
 	if suite, _ := GinkgoConfiguration(); suite.ParallelTotal <= 1 || suite.OutputInterceptorMode == "none" {
 		return ""
 	}
-	waitGinkgoPipeFactory()
+	start := time.Now()
+	state := waitGinkgoPipeFactory()
+	AddReportEntry(EntryLeakCheck, map[string]any{"ginkgo_pipe_factory": state, "waited_us": time.Since(start).Microseconds()},
+		ReportEntryVisibilityNever)
 	return stdoutID(harness.TakeResources())
 }
+
+// EntryLeakCheck is the report entry in which the leak check says, under
+// ginkgo -p, what it found of Ginkgo's pipe factory: "parked", "not
+// parked" (still making its pipe when the wait ended) or "not found".
+const EntryLeakCheck = "streamspec.leakcheck"
 
 func stdoutID(r harness.Resources) string {
 	for _, d := range r.Descriptors() {
@@ -187,23 +196,31 @@ func stdoutID(r harness.Resources) string {
 
 // ginkgoPipeFactory is the function of the goroutine that makes Ginkgo's
 // capture pipes (Ginkgo v2, internal/output_interceptor.go).
-const ginkgoPipeFactory = "github.com/onsi/ginkgo/v2/internal.startPipeFactory("
+var ginkgoPipeFactory = "github.com/onsi/ginkgo/v2/internal.startPipeFactory("
 
 // waitGinkgoPipeFactory waits, up to leakSettle, until no goroutine runs
 // Ginkgo's pipe factory or it is blocked in its select, the only place it
-// blocks, with its next pipe made.
-func waitGinkgoPipeFactory() {
+// blocks, with its next pipe made; it says which.
+func waitGinkgoPipeFactory() string {
+	state := "not found"
 	waitFor(leakSettle, func() bool {
+		state = "not found"
 		for _, g := range bytes.Split(allStacks(), []byte("\n\n")) {
 			if !bytes.Contains(g, []byte(ginkgoPipeFactory)) {
 				continue
 			}
 			// "goroutine 12 [select]:" or "goroutine 12 [select, 2 minutes]:"
-			_, state, _ := bytes.Cut(g, []byte("["))
-			return bytes.HasPrefix(state, []byte("select]")) || bytes.HasPrefix(state, []byte("select,"))
+			_, st, _ := bytes.Cut(g, []byte("["))
+			if bytes.HasPrefix(st, []byte("select]")) || bytes.HasPrefix(st, []byte("select,")) {
+				state = "parked"
+				return true
+			}
+			state = "not parked"
+			return false
 		}
 		return true
 	})
+	return state
 }
 
 // allStacks is every goroutine's stack, as runtime.Stack gives them.

@@ -72,18 +72,22 @@ func LazyPool(declared bool) harness.Transport {
 	if !declared {
 		name = "zoo-lazy-pool-undeclared"
 	}
-	tr := queueTransport(name, quirks{}, func(c Conn) Conn { return lazyPoolConn{c} })
+	p := &pool{jobs: make(chan func(), 64)}
+	tr := queueTransport(name, quirks{}, func(c Conn) Conn { return lazyPoolConn{c, p} })
 	if declared {
 		tr = harness.IgnoreGoroutines(tr, goleak.IgnoreAnyFunction("github.com/streamspec/streamspec/suites/internal/zoo.lazyWorker"))
 	}
 	return tr
 }
 
-type lazyPoolConn struct{ Conn }
+type lazyPoolConn struct {
+	Conn
+	pool *pool
+}
 
 func (c lazyPoolConn) Write(p []byte) (int, error) {
-	writePool.start(lazyWorker)
-	writePool.submit()
+	c.pool.start(lazyWorker)
+	c.pool.submit()
 	return c.Conn.Write(p)
 }
 
@@ -95,7 +99,7 @@ type pool struct {
 
 const poolWorkers = 4
 
-var pairPool, writePool = &pool{jobs: make(chan func(), 64)}, &pool{jobs: make(chan func(), 64)}
+var pairPool = &pool{jobs: make(chan func(), 64)}
 
 func (p *pool) start(worker func(chan func())) {
 	p.once.Do(func() {
