@@ -10,8 +10,10 @@ import (
 
 // pipeFactory is Ginkgo's startPipeFactory (internal/output_interceptor.go)
 // with a start signal: it makes each next pipe pair, then blocks in a
-// select offering it.
-func pipeFactory(start <-chan struct{}, pipes chan<- [2]*os.File, shutdown <-chan struct{}) {
+// select offering it. It says when it runs, as Ginkgo's has by the time
+// a spec runs (the first Resume takes its first pipe).
+func pipeFactory(running chan<- struct{}, start <-chan struct{}, pipes chan<- [2]*os.File, shutdown <-chan struct{}) {
+	close(running)
 	<-start
 	for {
 		r, w, _ := os.Pipe()
@@ -34,10 +36,11 @@ func TestLateGinkgoPipeIsInTheBaseline(t *testing.T) {
 	saved := ginkgoPipeFactory
 	ginkgoPipeFactory = "github.com/streamspec/streamspec/suites.pipeFactory("
 	defer func() { ginkgoPipeFactory = saved }()
-	start, shutdown := make(chan struct{}), make(chan struct{})
+	running, start, shutdown := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	defer close(shutdown)
 	pipes := make(chan [2]*os.File)
-	go pipeFactory(start, pipes, shutdown)
+	go pipeFactory(running, start, pipes, shutdown)
+	<-running
 	time.AfterFunc(50*time.Millisecond, func() { close(start) })
 
 	unwaited := harness.TakeResources()
