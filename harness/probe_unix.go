@@ -81,6 +81,27 @@ func writeNB(rc syscall.RawConn, p []byte) (n int, err error) {
 // isAgain reports whether err is the kernel's "would block".
 func isAgain(err error) bool { return errors.Is(err, unix.EAGAIN) }
 
+// waitReadable polls rc's descriptor for POLLIN for at most d; an error or
+// hang-up counts as readable (a Read returns it at once).
+func waitReadable(rc syscall.RawConn, d time.Duration) (bool, error) {
+	ms := max(int(d.Milliseconds()), 1)
+	var ready bool
+	var perr error
+	cerr := rc.Control(func(fd uintptr) {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			_, err := unix.Poll(fds, ms)
+			if err == unix.EINTR {
+				continue
+			}
+			perr = err
+			break
+		}
+		ready = fds[0].Revents&(unix.POLLIN|unix.POLLHUP|unix.POLLERR) != 0
+	})
+	return ready, errors.Join(cerr, perr)
+}
+
 // waitWritable polls rc's descriptor for POLLOUT for at most d: the same
 // readiness that wakes a Write parked in Go's poller. It returns early
 // when the descriptor becomes writable, and an error on POLLERR/POLLHUP.
