@@ -3,6 +3,7 @@ GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
+MODULE  := github.com/streamspec/streamspec
 LOAD    ?= cpu
 
 # command:package pairs that make tools installs where missing and allowed:
@@ -14,9 +15,12 @@ TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-
 
 all: lint test
 
-## test: the harness's own tests, self-test zoo included
+## test: the harness's own tests, self-test zoo included; the harness, the
+## transports and the built-in matrix (./suites) under the race detector
+RACE_PKGS := ./harness/... ./transports/... ./suites
 test: tools
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(GO) test -count=1 $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
 
 ## conformance: every spec against every built-in transport, in parallel;
 ## prints the matrix, writes out/report/suites/conformance.{txt,md,json,html}

@@ -197,7 +197,7 @@ func fileDescriptor(f *os.File) (int, bool) {
 // declare what starts later, on first use of a stream. Ignore exactly the
 // library's functions, e.g.
 //
-//	tr = harness.IgnoreGoroutines(tr, goleak.IgnoreTopFunction("github.com/xtaci/kcp-go/v5.(*TimedSched).sched"))
+//	tr = harness.IgnoreGoroutines(tr, goleak.IgnoreTopFunction("example.com/mux.(*scheduler).run"))
 func IgnoreGoroutines(tr Transport, opts ...goleak.Option) Transport {
 	t := tr.Traits()
 	t.IgnoreGoroutines = append(slices.Clone(t.IgnoreGoroutines), opts...)
