@@ -166,7 +166,7 @@ func inFlightValues(cp harness.Capacity, at harness.Queues) map[string]any {
 		v["unacked_packets"] = cp.TCP.UnackedPackets
 	}
 	if at.TCP != nil {
-		v["cwnd_bytes"], v["rtt_us"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds()
+		v["cwnd_bytes"], v["rtt_us"], v["retransmits"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds(), at.TCP.Retransmits
 	}
 	return v
 }
