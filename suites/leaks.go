@@ -116,14 +116,21 @@ func guardLeaks(tr harness.Transport) {
 		// goroutines can still move, not a fixed time: on a busy machine it
 		// may wait long for a CPU, and a leak, parked for good, is reported
 		// at once, within the spec's own time.
+		// Each look notes first whether anything can still move, then
+		// what is left: what nothing could still release is final.
 		var leaked []string
 		waitFor(leakSettle, func() bool {
+			moving := settling(goroutines)
 			leaked = leakedSince(before, capture)
-			return len(leaked) == 0 || !settling(goroutines)
+			return len(leaked) == 0 || !moving
 		})
 		Expect(leaked).To(BeEmpty(), "leaked after the spec")
 		var err error
-		waitFor(leakSettle, func() bool { err = goleak.Find(ignore...); return err == nil || !settling(goroutines) })
+		waitFor(leakSettle, func() bool {
+			moving := settling(goroutines)
+			err = goleak.Find(ignore...)
+			return err == nil || !moving
+		})
 		if err != nil {
 			Fail("goroutines still running after the spec (leaked, or hung in a transport call that ignored Close): " + err.Error())
 		}
