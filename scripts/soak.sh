@@ -29,7 +29,7 @@ go tool ginkgo build -o "$tmp" ./suites >/dev/null
 mkdir -p "$logs"
 "$tmp/cpuhog" $hogflags & hog=$!
 fails=0
-times=
+: >"$tmp/times"
 for i in $(seq 1 "$n"); do
   start=$(date +%s)
   if STREAMSPEC_REPORT_DIR=off go tool ginkgo run -p --no-color "$tmp/suites.test" >"$tmp/run.log" 2>&1; then
@@ -39,7 +39,7 @@ for i in $(seq 1 "$n"); do
     fails=$((fails + 1))
   fi
   wall=$(( $(date +%s) - start ))
-  times="$times $wall"
+  echo "$wall" >>"$tmp/times"
   echo "soak $i/$n ($load, load average $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')): $verdict ($wall s)"
   if [ "$verdict" = FAIL ]; then
     log="$logs/run-$(date +%Y%m%dT%H%M%S)-$i.log"
@@ -48,7 +48,7 @@ for i in $(seq 1 "$n"); do
     echo "full log: $log"
   fi
 done
-sorted=$(printf '%s\n' $times | sort -n)
+sorted=$(sort -n "$tmp/times")
 min=$(echo "$sorted" | head -1)
 max=$(echo "$sorted" | tail -1)
 median=$(echo "$sorted" | sed -n "$(( (n + 1) / 2 ))p")
