@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"unsafe"
 
@@ -17,19 +16,10 @@ import (
 // (F_GETPATH) and inode. The listing's own descriptor is closed by the
 // time it is examined and is left out.
 func listDescriptors() []OpenFD {
-	ents, err := os.ReadDir("/dev/fd")
-	if err != nil {
-		return nil
-	}
-	var ds []OpenFD
-	for _, e := range ents {
-		fd, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
+	return eachFD("/dev/fd", func(fd int) (OpenFD, bool) {
 		var st unix.Stat_t
 		if unix.Fstat(fd, &st) != nil {
-			continue
+			return OpenFD{}, false
 		}
 		d := OpenFD{FD: fd, Kind: statKind(fd)}
 		switch d.Kind {
@@ -46,9 +36,8 @@ func listDescriptors() []OpenFD {
 				d.ID = fmt.Sprintf("%s (dev %d ino %d)", p, st.Dev, st.Ino)
 			}
 		}
-		ds = append(ds, d)
-	}
-	return ds
+		return d, true
+	})
 }
 
 // socketID names a socket by its type and addresses:

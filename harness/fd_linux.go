@@ -16,26 +16,17 @@ import (
 // "socket:[4712]", "anon_inode:[eventpoll]", a path). The listing's own
 // descriptor is closed by the time its link is read and is left out.
 func listDescriptors() []OpenFD {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return nil
-	}
-	var ds []OpenFD
-	for _, e := range ents {
-		fd, err := strconv.Atoi(e.Name())
+	ds := eachFD("/proc/self/fd", func(fd int) (OpenFD, bool) {
+		link, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
 		if err != nil {
-			continue
-		}
-		link, err := os.Readlink("/proc/self/fd/" + e.Name())
-		if err != nil {
-			continue
+			return OpenFD{}, false
 		}
 		d := OpenFD{FD: fd, ID: link, Kind: linkKind(fd, link)}
 		if d.Kind == "socket" {
 			d.Peer = peerName(fd)
 		}
-		ds = append(ds, d)
-	}
+		return d, true
+	})
 	markSplicePipes(ds)
 	return ds
 }

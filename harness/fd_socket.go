@@ -4,10 +4,30 @@ package harness
 
 import (
 	"net/netip"
+	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 )
+
+// eachFD lists the descriptors in dir (/proc/self/fd, /dev/fd) and keeps
+// what describe makes of each; it drops those it cannot describe, such as
+// the listing's own descriptor, closed by then.
+func eachFD(dir string, describe func(fd int) (OpenFD, bool)) []OpenFD {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var ds []OpenFD
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil {
+			if d, ok := describe(fd); ok {
+				ds = append(ds, d)
+			}
+		}
+	}
+	return ds
+}
 
 // statKind names what fstat says fd is.
 func statKind(fd int) string {
