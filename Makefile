@@ -3,6 +3,8 @@ GO      ?= go
 GINKGO  := $(GO) tool ginkgo
 PKGS    := ./...
 N       ?= 20
+MODULE  := github.com/streamspec/streamspec
+LOAD    ?= cpu
 
 # command:package pairs that make tools installs where missing and allowed:
 # socat for the socat relay transport, ip and tc (iproute2) for the netns
@@ -16,9 +18,12 @@ TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-
 
 all: lint test
 
-## test: the harness's own tests, self-test zoo included
+## test: the harness's own tests, self-test zoo included; the harness, the
+## transports and the built-in matrix (./suites) under the race detector
+RACE_PKGS := ./harness/... ./transports/... ./suites
 test: tools
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(GO) test -count=1 $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
 
 ## conformance: every spec against every built-in transport, in parallel;
 ## prints the matrix, writes out/report/suites/TestBuiltin/conformance.{txt,md,json,html}
@@ -40,9 +45,11 @@ lint:
 bench: tools
 	scripts/bench.sh
 
-## soak: the full matrix N times (default 20) under a CPU hog; fails on any failure
+## soak: the full matrix N times (default 20) under load; fails on any failure.
+## LOAD=cpu (default): one busy thread a core; LOAD=oversubscribed: four busy
+## threads a core, heap churn and an fsync'ing disk writer
 soak: tools
-	N=$(N) scripts/soak.sh
+	N=$(N) LOAD=$(LOAD) scripts/soak.sh
 
 ## gallery: the catalogue against real third-party transports (gallery/, its
 ## own module); fails unless every verdict agrees with gallery/findings.go,

@@ -25,6 +25,7 @@ type fillConfig struct {
 	writeSize            int
 	seed                 uint64
 	noDeadlines          bool
+	queued               int64
 }
 
 // FillLimit fails the measurement once more than n bytes go in without
@@ -47,6 +48,11 @@ func FillWriteSize(n int) FillOption { return func(c *fillConfig) { c.writeSize 
 // FillSeed sets the pattern written (default 1): the reader can check the
 // bytes with ReceivePattern(r, seed, accepted_bytes, ...).
 func FillSeed(seed uint64) FillOption { return func(c *fillConfig) { c.seed = seed } }
+
+// FillQueued says n bytes the writer sent earlier sit unread at the reader
+// when the fill begins: they count as accepted (Capacity.QueuedBeforeBytes)
+// and are in the queues the measurement accounts for.
+func FillQueued(n int64) FillOption { return func(c *fillConfig) { c.queued = n } }
 
 // FillWithoutDeadlines says the writer ignores SetWriteDeadline: without a
 // descriptor, MeasureCapacity then watches a blocked Write instead.
@@ -124,7 +130,7 @@ func (s *patternSource) took(n int) { s.next = s.next[n:] }
 
 // fillSyscall is MeasureCapacity with descriptors.
 func fillSyscall(ctx context.Context, w, r syscall.RawConn, cfg fillConfig) (Capacity, error) {
-	c := Capacity{Method: MethodSyscall}
+	c := Capacity{Method: MethodSyscall, AcceptedBytes: cfg.queued, QueuedBeforeBytes: cfg.queued}
 	src := newPatternSource(cfg.seed, cfg.writeSize)
 	prev, err := probeRaw(w, r)
 	if err != nil && prev.Kind == "" {
@@ -190,9 +196,19 @@ func ackPending(q Queues, base int64) int64 {
 }
 
 // moved reports whether the byte counts differ from an earlier snapshot.
+// A probe reads them one at a time; one followed by a probe that finds
+// them all unchanged was read while nothing moved, so it is consistent
+// even if the probing goroutine was preempted halfway: every arrival,
+// ACK or transmission changes a queue or TCP's byte counters.
 func (q Queues) moved(old Queues) bool {
-	return q.SendQueued != old.SendQueued || q.SendUnsent != old.SendUnsent || q.RecvQueued != old.RecvQueued ||
-		q.SndBuf != old.SndBuf || q.RcvBuf != old.RcvBuf
+	if q.SendQueued != old.SendQueued || q.SendUnsent != old.SendUnsent || q.RecvQueued != old.RecvQueued ||
+		q.SndBuf != old.SndBuf || q.RcvBuf != old.RcvBuf {
+		return true
+	}
+	if q.TCP == nil || old.TCP == nil {
+		return (q.TCP == nil) != (old.TCP == nil)
+	}
+	return q.TCP.BytesAcked != old.TCP.BytesAcked || q.TCP.BytesReceived != old.TCP.BytesReceived
 }
 
 // decompose fills c's breakdown from the queues once the writer blocked,
@@ -232,7 +248,8 @@ func (c *Capacity) decompose(q Queues, base int64) {
 // fillConn is MeasureCapacity without descriptors: the writer's own Write
 // with deadlines, or watched for a stall.
 func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, error) {
-	c := Capacity{Method: MethodDeadline, AccountedBytes: -1, AckPendingBytes: -1, Accounting: "none: no kernel queues to read",
+	c := Capacity{Method: MethodDeadline, AcceptedBytes: cfg.queued, QueuedBeforeBytes: cfg.queued,
+		AccountedBytes: -1, AckPendingBytes: -1, Accounting: "none: no kernel queues to read",
 		SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: -1,
 		SoSndbuf: -1, SoRcvbuf: -1, PipeSize: -1}
 	window := max(3*cfg.settleMin, 30*time.Millisecond)

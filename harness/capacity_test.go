@@ -184,6 +184,9 @@ func TestWakeupChecksCanFail(t *testing.T) {
 		if err := harness.CheckWakeup("linux", kind, page, w); err != nil {
 			t.Fatalf("%s: the real measurement fails: %v", tr.Name(), err)
 		}
+		if w.SoSndbuf < w.SoSndbufBlocked {
+			t.Errorf("%s: SO_SNDBUF shrank while the idle writer waited: %d when it blocked, %d at the wake-up", tr.Name(), w.SoSndbufBlocked, w.SoSndbuf)
+		}
 		switch kind {
 		case harness.KindPipe:
 			wantErr(t, harness.CheckWakeup("linux", kind, 2*page, w), "a pipe woken at one page when two are expected")
@@ -466,3 +469,18 @@ func ignoringDeadlines(tr harness.Transport) harness.Transport {
 type deafToDeadlines struct{ net.Conn }
 
 func (deafToDeadlines) SetWriteDeadline(time.Time) error { return nil }
+
+// The TCP wake-up rule is checked against SO_SNDBUF read with the queue
+// after the wake-up. These are the numbers of an oversubscribed soak run:
+// the fill ended before autotuning reached 4 MiB, SO_SNDBUF grew while the
+// reader drained, and the writer woke with more than two thirds of the
+// value read when it blocked queued, as the kernel allows.
+func TestWakeupUsesSndbufAtTheWakeup(t *testing.T) {
+	w := harness.Wakeup{WakeupAfterBytes: 1 << 20, AcceptedBytes: 4 << 20,
+		SenderQueuedAt: 2678784, SoSndbufBlocked: 3939840, SoSndbuf: 4194304}
+	if err := harness.CheckWakeup("linux", harness.KindTCP, 4096, w); err != nil {
+		t.Errorf("a wake-up the kernel allows fails: %v", err)
+	}
+	w.SoSndbuf = w.SoSndbufBlocked // the value read when the writer blocked
+	wantErr(t, harness.CheckWakeup("linux", harness.KindTCP, 4096, w), "2 678 784 B queued against 2/3 of 3 939 840")
+}

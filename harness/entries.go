@@ -74,6 +74,10 @@ type Capacity struct {
 	// the plain sum, so the accounting subtracts it. Linux; -1 elsewhere.
 	AckPendingBytes int64  `json:"ack_pending_bytes"`
 	Seed            uint64 `json:"seed"` // the bytes written are Pattern(seed)
+	// QueuedBeforeBytes were written before the fill and sat unread at the
+	// reader when it began (FillQueued); they are in AcceptedBytes, ahead
+	// of the Pattern(seed) bytes.
+	QueuedBeforeBytes int64 `json:"queued_before_bytes,omitempty"`
 }
 
 // EntryWakeup carries a Wakeup: how much a reader must drain before a
@@ -96,7 +100,8 @@ type Wakeup struct {
 	// The queues one step earlier, when the writer was still blocked.
 	SenderQueuedBefore   int64 `json:"sender_queued_before_bytes"`
 	ReceiverQueuedBefore int64 `json:"receiver_queued_before_bytes"`
-	SoSndbuf             int64 `json:"so_sndbuf"`
+	SoSndbuf             int64 `json:"so_sndbuf"`         // read after the wake-up, with SenderQueuedAt
+	SoSndbufBlocked      int64 `json:"so_sndbuf_blocked"` // when the writer blocked (TCP autotuning may raise it while the reader drains)
 }
 
 // Sweep records capacity as one knob varies.

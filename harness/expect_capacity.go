@@ -120,10 +120,14 @@ func CheckWakeup(goos string, kind Kind, pageSize int64, w Wakeup) error {
 	case KindTCP:
 		// include/net/sock.h sk_stream_is_writeable: free space >= half
 		// the queued bytes, so queued <= 2/3 SO_SNDBUF. SIOCOUTQ (payload)
-		// is at most sk_wmem_queued (payload plus overhead).
+		// is at most sk_wmem_queued (payload plus overhead). Both are read
+		// after the readiness, while the writer is idle: the queue can only
+		// have shrunk since, and SO_SNDBUF only grown (tcp_sndbuf_expand), so
+		// a preempted probe still satisfies the rule; SO_SNDBUF as it was
+		// when the writer blocked may be smaller (SoSndbufBlocked).
 		if 3*w.SenderQueuedAt > 2*w.SoSndbuf {
-			return fmt.Errorf("TCP writer woke with %d bytes queued, more than 2/3 of SO_SNDBUF %d: include/net/sock.h sk_stream_is_writeable",
-				w.SenderQueuedAt, w.SoSndbuf)
+			return fmt.Errorf("TCP writer woke with %d bytes queued, more than 2/3 of SO_SNDBUF %d read with it (%d when it blocked): include/net/sock.h sk_stream_is_writeable",
+				w.SenderQueuedAt, w.SoSndbuf, w.SoSndbufBlocked)
 		}
 	}
 	return nil

@@ -49,11 +49,21 @@ func IsUnavailable(err error) (string, bool) {
 	return "", false
 }
 
-// Open asks tr for a pair, bounded by PairTimeout and ctx, and turns
-// panics, nil conns and hangs into errors that name the transport.
+// SlowPairer is a transport whose Pair may take longer than PairTimeout
+// and still be correct, such as one that makes kernel objects under a
+// lock the whole machine shares; Open waits up to PairBound for it.
+type SlowPairer interface{ PairBound() time.Duration }
+
+// Open asks tr for a pair, bounded by PairTimeout (or tr's PairBound) and
+// ctx, and turns panics, nil conns and hangs into errors that name the
+// transport.
 func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	name := tr.Name()
-	ctx, cancel := context.WithTimeout(ctx, PairTimeout)
+	bound := PairTimeout
+	if s, ok := tr.(SlowPairer); ok {
+		bound = max(bound, s.PairBound())
+	}
+	ctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	type result struct {
 		a, b net.Conn
@@ -77,7 +87,7 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	case <-ctx.Done():
 		// Close whatever a late Pair still returns.
 		go func() { r := <-done; closeQuietly(name, r.a, r.b, r.stop) }()
-		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, PairTimeout)
+		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, bound)
 	}
 	if r.err != nil {
 		if _, ok := IsUnavailable(r.err); ok {

@@ -53,6 +53,10 @@ type TCPState struct {
 	BytesAcked    int64         `json:"bytes_acked"`
 	BytesReceived int64         `json:"bytes_received"`
 	ATO           time.Duration `json:"ato_ns"`
+	// Retransmits is segments the sender has retransmitted since the
+	// connection began (Linux tcpi_total_retrans): non-zero once it has
+	// overflowed a queue on its path. -1 on macOS.
+	Retransmits int64 `json:"retransmits"`
 }
 
 // unknownQueues is a Queues with every count unknown.

@@ -47,7 +47,7 @@ func probeFDs(q *Queues, wfd, rfd int) error {
 		MSS: int64(ci.Maxseg), CwndBytes: int64(ci.Snd_cwnd), SndWnd: int64(ci.Snd_wnd),
 		UnackedPackets: -1, UnackedBytes: -1, NotsentBytes: -1, SndSbBytes: int64(ci.Snd_sbbytes),
 		RTT:        time.Duration(ci.Srtt) * time.Millisecond,
-		BytesAcked: -1, BytesReceived: -1, ATO: -1,
+		BytesAcked: -1, BytesReceived: -1, ATO: -1, Retransmits: -1,
 	}
 	return errors.Join(errs...)
 }

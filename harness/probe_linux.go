@@ -50,7 +50,7 @@ func probeFDs(q *Queues, wfd, rfd int) error {
 		UnackedPackets: int64(ti.Unacked), UnackedBytes: int64(ti.Unacked) * mss,
 		NotsentBytes: int64(ti.Notsent_bytes), SndSbBytes: -1,
 		RTT:        time.Duration(ti.Rtt) * time.Microsecond,
-		BytesAcked: int64(ti.Bytes_acked), BytesReceived: -1, ATO: -1,
+		BytesAcked: int64(ti.Bytes_acked), BytesReceived: -1, ATO: -1, Retransmits: int64(ti.Total_retrans),
 	}
 	if ri, err := unix.GetsockoptTCPInfo(rfd, unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
 		q.TCP.BytesReceived, q.TCP.ATO = int64(ri.Bytes_received), time.Duration(ri.Ato)*time.Microsecond

@@ -21,3 +21,6 @@ func writeNB(syscall.RawConn, []byte) (int, error) { return 0, errors.ErrUnsuppo
 func waitWritable(syscall.RawConn, time.Duration) (bool, error) {
 	return false, errors.ErrUnsupported
 }
+func waitReadable(syscall.RawConn, time.Duration) (bool, error) {
+	return false, errors.ErrUnsupported
+}

@@ -81,33 +81,44 @@ func writeNB(rc syscall.RawConn, p []byte) (n int, err error) {
 // isAgain reports whether err is the kernel's "would block".
 func isAgain(err error) bool { return errors.Is(err, unix.EAGAIN) }
 
+// waitReadable polls rc's descriptor for POLLIN for at most d; an error or
+// hang-up counts as readable (a Read returns it at once).
+func waitReadable(rc syscall.RawConn, d time.Duration) (bool, error) {
+	revents, err := pollOne(rc, unix.POLLIN, d)
+	return revents&(unix.POLLIN|unix.POLLHUP|unix.POLLERR) != 0, err
+}
+
 // waitWritable polls rc's descriptor for POLLOUT for at most d: the same
 // readiness that wakes a Write parked in Go's poller. It returns early
 // when the descriptor becomes writable, and an error on POLLERR/POLLHUP.
 func waitWritable(rc syscall.RawConn, d time.Duration) (bool, error) {
+	revents, err := pollOne(rc, unix.POLLOUT, d)
+	if err == nil && revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
+		err = errors.New("poll: writer's descriptor reports error or hang-up (peer gone?)")
+	}
+	return revents&unix.POLLOUT != 0, err
+}
+
+// pollOne polls rc's descriptor for events for at most d (at least 1 ms
+// when d > 0) and returns what poll(2) reported.
+func pollOne(rc syscall.RawConn, events int16, d time.Duration) (int16, error) {
 	ms := int(d.Milliseconds())
 	if d > 0 && ms == 0 {
 		ms = 1
 	}
-	var ready bool
+	var revents int16
 	var perr error
 	cerr := rc.Control(func(fd uintptr) {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+		fds := []unix.PollFd{{Fd: int32(fd), Events: events}}
 		for {
 			_, err := unix.Poll(fds, ms)
 			if err == unix.EINTR {
 				continue
 			}
-			if err != nil {
-				perr = err
-				return
-			}
+			perr = err
 			break
 		}
-		ready = fds[0].Revents&unix.POLLOUT != 0
-		if fds[0].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
-			perr = errors.New("poll: writer's descriptor reports error or hang-up (peer gone?)")
-		}
+		revents = fds[0].Revents
 	})
-	return ready, errors.Join(cerr, perr)
+	return revents, errors.Join(cerr, perr)
 }

@@ -4,6 +4,8 @@ import (
 	"net"
 	"slices"
 	"syscall"
+
+	"go.uber.org/goleak"
 )
 
 // Kind groups transports by mechanism; the report uses it to say whether a
@@ -54,6 +56,9 @@ type Traits struct {
 	Kind  Kind
 	Lacks []Ability // abilities its types suggest but it does not have
 	Notes string    // one line for the report, e.g. "Go defaults, autotuning"
+	// IgnoreGoroutines are the library's process-wide goroutines the leak
+	// check must not report (see IgnoreGoroutines).
+	IgnoreGoroutines []goleak.Option
 }
 
 // Abilities discovers what c can do, less what t declares missing.

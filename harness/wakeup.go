@@ -19,6 +19,16 @@ import (
 // are at most 1/4 of it, net/unix/af_unix.c unix_writable; a pipe when a
 // page slot is free, fs/pipe.c pipe_poll). The drained bytes are checked
 // against the pattern written. It needs descriptors on both ends.
+//
+// The queues and SO_SNDBUF are read after each poll, so a measurement
+// preempted between the readiness and the probe still reads a state that
+// satisfies the readiness rule: while the writer is idle its queue only
+// shrinks (the reader frees it, ACKs free TCP's) and an autotuned TCP
+// SO_SNDBUF only grows (net/ipv4/tcp_input.c tcp_sndbuf_expand; only the
+// send path lowers it, include/net/sock.h sk_stream_moderate_sndbuf).
+// How much the reader must drain is timing: TCP's window updates and ACKs
+// run in softirq, and a step whose effect has not shown within the settle
+// interval moves the wake-up point later. It is recorded, not asserted.
 func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOption) (Capacity, Wakeup, error) {
 	_, w := RawConns(writer)
 	r, _ := RawConns(reader)
@@ -32,7 +42,7 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 	if c.Method != MethodSyscall {
 		return c, Wakeup{}, fmt.Errorf("the writer's descriptor is blocking: cannot poll it safely")
 	}
-	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf,
+	wk := Wakeup{AcceptedBytes: c.AcceptedBytes, WakeupAfterBytes: -1, StepBytes: 256, SoSndbuf: c.SoSndbuf, SoSndbufBlocked: c.SoSndbuf,
 		SenderQueuedBefore: c.SenderQueuedBytes, ReceiverQueuedBefore: c.ReceiverQueuedBytes}
 	for wk.StepBytes*2 <= c.AcceptedBytes/32 {
 		wk.StepBytes *= 2
@@ -48,7 +58,7 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 	want := Pattern(c.Seed)
 	buf, exp := make([]byte, wk.StepBytes), make([]byte, wk.StepBytes)
 	for drained := int64(0); drained < c.AcceptedBytes; {
-		if err := ctx.Err(); err != nil {
+		if err = ctx.Err(); err != nil {
 			return c, wk, err
 		}
 		p := buf[:min(wk.StepBytes, c.AcceptedBytes-drained)]
@@ -60,14 +70,24 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 			return c, wk, fmt.Errorf("bytes %d-%d read back differ from those written", drained, drained+int64(len(p)))
 		}
 		drained += int64(len(p))
-		ready, q, err := settledWritable(w, r, settle, c.SettleMillis)
+		var ready bool
+		var q Queues
+		if drained < c.AcceptedBytes {
+			ready, q, err = settledWritable(w, r, settle, time.Duration(c.SettleMillis)*time.Millisecond+settle)
+		} else {
+			// Everything is read: once the last bytes are acknowledged the
+			// queue is empty and the kernel must report write space, however
+			// late the acknowledgement comes on a busy machine.
+			ready, err = waitWritable(w, Stall)
+			q, _ = probeRaw(w, r)
+		}
 		if err != nil {
 			return c, wk, err
 		}
 		if ready {
 			wk.WakeupAfterBytes = drained
 			wk.Fraction = float64(drained) / float64(c.AcceptedBytes)
-			wk.SenderQueuedAt, wk.ReceiverQueuedAt = q.SendQueued, q.RecvQueued
+			wk.SenderQueuedAt, wk.ReceiverQueuedAt, wk.SoSndbuf = q.SendQueued, q.RecvQueued, q.SndBuf
 			break
 		}
 		wk.SenderQueuedBefore, wk.ReceiverQueuedBefore = q.SendQueued, q.RecvQueued
@@ -76,10 +96,10 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 }
 
 // settledWritable waits until the writer's descriptor is writable or the
-// queues stop moving across one settle interval (at most budgetMs plus
-// one interval), and reports which, with the queues last seen.
-func settledWritable(w, r syscall.RawConn, settle time.Duration, budgetMs int64) (bool, Queues, error) {
-	deadline := time.Now().Add(time.Duration(budgetMs)*time.Millisecond + settle)
+// queues stop moving across one settle interval (at most budget in all),
+// and reports which, with the queues read after the last poll.
+func settledWritable(w, r syscall.RawConn, settle, budget time.Duration) (bool, Queues, error) {
+	deadline := time.Now().Add(budget)
 	prev, _ := probeRaw(w, r)
 	for {
 		ready, err := waitWritable(w, settle)

@@ -1,8 +1,12 @@
 package suites
 
 import (
-	"slices"
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -14,53 +18,237 @@ import (
 
 // LeakCheck, when true (the default), fails a spec that leaves behind a
 // descriptor, a goroutine or a probed resource (socket directory, network
-// namespace) it did not have before its pair was opened.
+// namespace) it did not have before its pair was opened. Each transport's
+// baseline is taken after a warm-up pair, once per transport and process,
+// so a library's process-wide pool started by its first Pair is not
+// blamed on whichever spec runs first; declare goroutines a library starts
+// later with harness.IgnoreGoroutines.
 var LeakCheck = true
 
-// ginkgoOwn is the goroutine Ginkgo starts to copy a spec's captured
-// output under -p, whenever it resumes intercepting.
-var ginkgoOwn = goleak.IgnoreAnyFunction("github.com/onsi/ginkgo/v2/internal.(*genericOutputInterceptor).ResumeIntercepting.func1.1")
+// leakSettle bounds how long a passed spec's descriptors and goroutines
+// may take to go while its goroutines are still moving: at once on an
+// idle machine, but an oversubscribed one can keep a returning goroutine
+// waiting for a CPU for hundreds of milliseconds.
+const leakSettle = 2 * time.Second
 
-// withoutGinkgoPipe drops one new pipe (both of its ends) under ginkgo -p,
-// where Ginkgo's output interceptor makes the next spec's capture pipe in
-// the background while a spec runs (internal/output_interceptor.go
-// startPipeFactory). A transport that leaks a single pipe goes unnoticed
-// in parallel runs only; a serial run still catches it.
-func withoutGinkgoPipe(leaked []string) []string {
-	if suite, _ := GinkgoConfiguration(); suite.ParallelTotal <= 1 {
+// ginkgoGoroutines are the goroutines Ginkgo's output interceptor starts
+// under -p each time it resumes intercepting (internal/output_interceptor.go
+// ResumeIntercepting): in the baseline, unless the spec itself pauses and
+// resumes interception.
+var ginkgoGoroutines = []goleak.Option{
+	goleak.IgnoreAnyFunction("github.com/onsi/ginkgo/v2/internal.(*genericOutputInterceptor).ResumeIntercepting.func1"),
+	goleak.IgnoreAnyFunction("github.com/onsi/ginkgo/v2/internal.(*genericOutputInterceptor).ResumeIntercepting.func1.1"),
+}
+
+// Under ginkgo -p each process talks to the ginkgo command over TCP: one
+// connection for its life (RPC), or new ones now and then
+// (GINKGO_PARALLEL_PROTOCOL=HTTP). Those sockets are Ginkgo's.
+func init() {
+	harness.RegisterDescriptorOwner("Ginkgo: connection to the parallel server", func(d harness.OpenFD) bool {
+		suite, _ := GinkgoConfiguration()
+		host := strings.TrimPrefix(suite.ParallelHost, "http://")
+		return d.Kind == "socket" && host != "" && d.Peer == host
+	})
+}
+
+var (
+	warmMu sync.Mutex
+	warm   = map[string]bool{}
+)
+
+// openGuarded opens the spec's pair after taking the leak check's
+// baseline, warming the transport up first.
+func openGuarded(ctx context.Context, tr harness.Transport) (*harness.Pair, error) {
+	if err := warmUp(ctx, tr); err != nil {
+		return nil, err
+	}
+	guardLeaks(tr)
+	return harness.Open(ctx, tr)
+}
+
+// warmUp opens and closes one pair of tr, once per transport name and
+// process, before the leak check's first baseline for it: whatever the
+// transport's library starts once for the whole process on its first
+// Pair (a worker pool, a timer goroutine, a shared socket) is then in
+// every baseline, whichever spec runs first. A warm-up that fails is
+// retried by the next spec; its error is the spec's.
+func warmUp(ctx context.Context, tr harness.Transport) error {
+	if !LeakCheck {
+		return nil
+	}
+	warmMu.Lock()
+	defer warmMu.Unlock()
+	if warm[tr.Name()] {
+		return nil
+	}
+	p, err := harness.Open(ctx, tr)
+	if err != nil {
+		return err
+	}
+	if err := closePair(p); err != nil {
+		return fmt.Errorf("closing the warm-up pair (opened once before the leak check's first baseline): %w", err)
+	}
+	warm[tr.Name()] = true
+	return nil
+}
+
+// guardLeaks snapshots the process before a spec opens its pair and
+// registers a cleanup, run after the pair's own, that fails the spec with
+// what leaked. Descriptors that the runtime and Ginkgo own are identified,
+// not counted: standard streams and the runtime's splice pipes by
+// harness.TakeResources, Ginkgo's next capture pipe by waiting for its
+// pipe factory to have made it before the baseline.
+func guardLeaks(tr harness.Transport) {
+	if !LeakCheck {
+		return
+	}
+	capture := ginkgoCapturePipe()
+	before := harness.TakeResources()
+	ignore := append([]goleak.Option{goleak.IgnoreCurrent()}, ginkgoGoroutines...)
+	ignore = append(ignore, tr.Traits().IgnoreGoroutines...)
+	goroutines := goroutineStates()
+	DeferCleanup(func() {
+		if CurrentSpecReport().Failed() {
+			return // a failed spec may abandon goroutines on purpose; its failure says why
+		}
+		// What a passed spec leaves behind may still be going: goroutines
+		// returning, closing descriptors. Wait while one of the spec's
+		// goroutines can still move, not a fixed time: on a busy machine it
+		// may wait long for a CPU, and a leak, parked for good, is reported
+		// at once, within the spec's own time.
+		// Each look notes first whether anything can still move, then
+		// what is left: what nothing could still release is final.
+		var leaked []string
+		waitFor(leakSettle, func() bool {
+			moving := settling(goroutines)
+			leaked = leakedSince(before, capture)
+			return len(leaked) == 0 || !moving
+		})
+		Expect(leaked).To(BeEmpty(), "leaked after the spec")
+		var err error
+		waitFor(leakSettle, func() bool {
+			moving := settling(goroutines)
+			err = goleak.Find(ignore...)
+			return err == nil || !moving
+		})
+		if err != nil {
+			Fail("goroutines still running after the spec (leaked, or hung in a transport call that ignored Close): " + err.Error())
+		}
+	})
+}
+
+// leakedSince is what the process holds that it did not before the spec.
+// If Ginkgo swapped its capture pipe during the spec (the spec paused and
+// resumed output interception), its pipe factory has made one more pipe
+// that nothing else identifies: one new pipe pair is left out as that
+// pipe, and the message says so if something else leaked.
+func leakedSince(before harness.Resources, capture string) []string {
+	now := harness.TakeResources()
+	leaked := now.LeakedSince(before)
+	if capture == "" || stdoutID(now) == capture {
 		return leaked
 	}
-	ends := map[string][]int{}
-	for i, l := range leaked {
-		if at := strings.Index(l, "(pipe:["); at >= 0 {
-			ends[l[at:]] = append(ends[l[at:]], i)
+	_ = waitGinkgoPipeFactory()
+	now = harness.TakeResources()
+	leaked = now.LeakedSince(before)
+	ends := map[string][]string{}
+	for _, d := range now.NewSince(before) {
+		if d.Kind == "pipe" {
+			ends[d.ID] = append(ends[d.ID], d.String())
 		}
 	}
-	for _, idx := range ends {
-		if len(idx) == 2 {
-			return slices.Delete(slices.Delete(slices.Clone(leaked), idx[1], idx[1]+1), idx[0], idx[0]+1)
+	for _, pair := range ends {
+		if len(pair) == 2 {
+			var rest []string
+			for _, l := range leaked {
+				if l != pair[0] && l != pair[1] {
+					rest = append(rest, l)
+				}
+			}
+			if len(rest) > 0 {
+				rest = append(rest, "(Ginkgo swapped its capture pipe during the spec: one new pipe pair, left out, is its next one)")
+			}
+			return rest
 		}
 	}
 	return leaked
 }
 
-// guardLeaks snapshots the process before a spec opens its pair and
-// registers a cleanup, run after the pair's own, that fails the spec with
-// what leaked.
-func guardLeaks() {
-	if !LeakCheck {
-		return
+// ginkgoCapturePipe waits, under ginkgo -p, until Ginkgo's output
+// interceptor has made the capture pipe for its next spec, and returns
+// the identity of the one stdout points to now; "" when Ginkgo
+// intercepts nothing. What it found is recorded in the spec's report
+// (EntryLeakCheck).
+//
+// Under -p Ginkgo points stdout and stderr at a pipe for each spec and
+// makes the next spec's pipe in the background: startPipeFactory
+// (internal/output_interceptor.go) loops on os.Pipe, then blocks in a
+// select offering the pair on an unbuffered channel. The pair is made
+// right after a spec takes the previous one, so on a busy machine it can
+// appear after the baseline. Waiting for the factory to block in its
+// select puts it in the baseline, identified by when it was made.
+func ginkgoCapturePipe() string {
+	if suite, _ := GinkgoConfiguration(); suite.ParallelTotal <= 1 || suite.OutputInterceptorMode == "none" {
+		return ""
 	}
-	before := harness.TakeResources()
-	goroutines := goleak.IgnoreCurrent()
-	DeferCleanup(func() {
-		if CurrentSpecReport().Failed() {
-			return // a failed spec may abandon goroutines on purpose; its failure says why
+	start := time.Now()
+	state := waitGinkgoPipeFactory()
+	AddReportEntry(EntryLeakCheck, map[string]any{"ginkgo_pipe_factory": state, "waited_us": time.Since(start).Microseconds()},
+		ReportEntryVisibilityNever)
+	return stdoutID(harness.TakeResources())
+}
+
+// EntryLeakCheck is the report entry in which the leak check says, under
+// ginkgo -p, what it found of Ginkgo's pipe factory: "parked", "not
+// parked" (still making its pipe when the wait ended) or "not found".
+const EntryLeakCheck = "streamspec.leakcheck"
+
+func stdoutID(r harness.Resources) string {
+	for _, d := range r.Descriptors() {
+		if d.FD == 1 {
+			return d.ID
 		}
-		Eventually(func() []string { return withoutGinkgoPipe(harness.TakeResources().LeakedSince(before)) }).
-			WithTimeout(time.Second).WithPolling(10*time.Millisecond).Should(BeEmpty(), "leaked after the spec")
-		if err := goleak.Find(goroutines, ginkgoOwn); err != nil {
-			Fail("goroutines still running after the spec (leaked, or hung in a transport call that ignored Close): " + err.Error())
+	}
+	return ""
+}
+
+// ginkgoPipeFactory is the function of the goroutine that makes Ginkgo's
+// capture pipes (Ginkgo v2, internal/output_interceptor.go).
+var ginkgoPipeFactory = "github.com/onsi/ginkgo/v2/internal.startPipeFactory("
+
+// waitGinkgoPipeFactory waits, up to leakSettle, until no goroutine runs
+// Ginkgo's pipe factory or it is blocked in its select, the only place it
+// blocks, with its next pipe made; it says which.
+func waitGinkgoPipeFactory() string {
+	state := "not found"
+	waitFor(leakSettle, func() bool {
+		state = "not found"
+		for _, g := range bytes.Split(allStacks(), []byte("\n\n")) {
+			if !bytes.Contains(g, []byte(ginkgoPipeFactory)) {
+				continue
+			}
+			// "goroutine 12 [select]:" or "goroutine 12 [select, 2 minutes]:"
+			_, st, _ := bytes.Cut(g, []byte("["))
+			if bytes.HasPrefix(st, []byte("select]")) || bytes.HasPrefix(st, []byte("select,")) {
+				state = "parked"
+				return true
+			}
+			state = "not parked"
+			return false
 		}
+		return true
 	})
+	return state
+}
+
+// allStacks is every goroutine's stack, as runtime.Stack gives them.
+func allStacks() []byte {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }

@@ -17,9 +17,10 @@ import (
 // bottleneck MUST have them in three places: unsent in its send queue, in
 // flight (sent, unacknowledged: TCP_INFO unacked > 0) and unread in the
 // receiver's queue, each non-zero, adding up to the accepted bytes to the
-// byte. The bottleneck is held from the moment the first bytes reach the
-// stopped reader, so what is in flight stays there while it is counted.
-// After the hold every accepted byte MUST arrive intact.
+// byte. The first bytes are at the stopped reader, and the bottleneck held,
+// before the writer fills the path, so what is in flight stays there while
+// it is counted however long the hold takes to apply. After the hold every
+// accepted byte MUST arrive intact.
 var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Case) {
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
@@ -105,12 +106,21 @@ func networkPath(c *Case) harness.NetworkPath {
 	return np
 }
 
+// preloadBytes are sent to the stopped reader before the bottleneck is
+// held, so the receiver's queue holds them when the writer blocks.
+const preloadBytes = 64 << 10
+
 // measureInFlight sends a warm-up through a→b with b reading, so the
-// sender's window and the receiver's buffer grow to the path; then stops
-// reading and measures capacity, holding np's bottleneck from the moment
-// the first bytes reach b; then releases it and checks that b receives
-// every accepted byte. at is the sender's queues just before the hold (its
-// window and round trip before the hold stalls them).
+// sender's window and the receiver's buffer grow to the path; then sends
+// preloadBytes that b does not read and waits for kernel evidence that
+// they are in b's queue and acknowledged; then holds np's bottleneck and
+// measures capacity: everything the writer adds is in flight or unsent.
+// Nothing races the hold: on a busy machine it may take long to apply,
+// but the path is idle meanwhile (the netns path keeps its congestion
+// window across the idle time: transports/netns sets
+// tcp_slow_start_after_idle 0). Then it releases the bottleneck and
+// checks that b receives the preload and every accepted byte. at is the
+// sender's queues just before the hold (its window and round trip).
 func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.Conn) (cp harness.Capacity, at harness.Queues) {
 	GinkgoHelper()
 	warm := 16<<20 + 8*np.BDP()
@@ -119,54 +129,44 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 		"A sends the warm-up": func() error { return harness.SendPattern(a, 21, warm, &progress) },
 		"B reads it":          func() error { return harness.ReceivePattern(b, 21, warm, &progress) },
 	}))
-
-	type hold struct {
-		release func() error
-		at      harness.Queues
-		err     error
+	c.must("the preload", harness.Watch(&progress, map[string]func() error{
+		"A sends the preload": func() error { return harness.SendPattern(a, 22, preloadBytes, &progress) },
+	}))
+	var qa, qb harness.Queues
+	if !waitFor(harness.Stall, func() bool {
+		qa, _ = harness.ProbeQueues(a)
+		qb, _ = harness.ProbeQueues(b)
+		return qb.RecvQueued == preloadBytes && qa.SendQueued == 0
+	}) {
+		c.must("the preload", fmt.Errorf("did not settle at B: B holds %d of %d bytes, A still has %d unacknowledged", qb.RecvQueued, preloadBytes, qa.SendQueued))
 	}
-	held, filled := make(chan hold, 1), make(chan struct{})
-	go func() {
-		tick := time.NewTicker(time.Millisecond) // a polling watch on the receiver's queue
-		defer tick.Stop()
-		for {
-			select {
-			case <-filled:
-				held <- hold{}
-				return
-			case <-ctx.Done():
-				held <- hold{err: ctx.Err()}
-				return
-			case <-tick.C:
-			}
-			if q, err := harness.ProbeQueues(b); err != nil || q.RecvQueued <= 0 {
-				continue
-			}
-			at, _ := harness.ProbeQueues(a)
-			release, err := np.Hold(ctx, a)
-			held <- hold{release, at, err}
-			return
+	at = qa
+	release, err := np.Hold(ctx, a)
+	if errors.Is(err, errors.ErrUnsupported) {
+		Skip(harness.UnsupportedPrefix + err.Error())
+	}
+	c.must("holding the bottleneck", err)
+	released := false
+	defer func() {
+		if !released {
+			_ = release()
 		}
 	}()
-	func() {
-		defer close(filled) // also when the measurement fails the spec: the watch ends
-		cp = measureCapacity(ctx, c, a, b)
-	}()
-	h := <-held
-	if errors.Is(h.err, errors.ErrUnsupported) {
-		Skip(harness.UnsupportedPrefix + h.err.Error())
-	}
-	c.must("holding the bottleneck", h.err)
-	if h.release == nil {
-		c.must("holding the bottleneck", errors.New("the writer settled before any byte reached the receiver"))
-	}
+	cp, err = harness.MeasureCapacity(ctx, a, b, append(fillOptions(c), harness.FillQueued(preloadBytes))...)
 	cp.Transport = np.Name()
-	cp.Notes = "bottleneck held from the first byte at the receiver; path: " + np.Traits().Notes
-	c.mustWithin(OpBound, "releasing the bottleneck", h.release)
+	c.must(fmt.Sprintf("measuring capacity with the bottleneck held (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes), err)
+	cp.Notes = fmt.Sprintf("%d bytes at the stopped reader, then the bottleneck held; path: %s", preloadBytes, np.Traits().Notes)
+	released = true
+	c.mustWithin(OpBound, "releasing the bottleneck", release)
 	c.must("B reads what was accepted", harness.Watch(&progress, map[string]func() error{
-		"B reads what was accepted": func() error { return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes, &progress) },
+		"B reads what was accepted": func() error {
+			if err := harness.ReceivePattern(b, 22, preloadBytes, &progress); err != nil {
+				return fmt.Errorf("the preload: %w", err)
+			}
+			return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes-preloadBytes, &progress)
+		},
 	}))
-	return cp, h.at
+	return cp, at
 }
 
 // inFlightValues are the numbers behind an in-flight measurement.
@@ -181,7 +181,7 @@ func inFlightValues(cp harness.Capacity, at harness.Queues) map[string]any {
 		v["unacked_packets"] = cp.TCP.UnackedPackets
 	}
 	if at.TCP != nil {
-		v["cwnd_bytes"], v["rtt_us"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds()
+		v["cwnd_bytes"], v["rtt_us"], v["retransmits"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds(), at.TCP.Retransmits
 	}
 	return v
 }

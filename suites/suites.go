@@ -86,8 +86,7 @@ func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 	// A failure shows the rule it broke beside what was seen.
 	AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
 	closeHung.Store(false)
-	guardLeaks()
-	p, err := harness.Open(ctx, tr)
+	p, err := openGuarded(ctx, tr)
 	if reason, ok := harness.IsUnavailable(err); ok {
 		Skip(harness.UnavailablePrefix + reason)
 	}

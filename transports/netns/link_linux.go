@@ -26,10 +26,12 @@ type link struct {
 	a, r, b *os.File // the namespaces; in every ip and tc run A is fd 3, B fd 4
 	path    Path
 	id      int64
+	held    atomic.Bool    // the bottleneck is held
+	fds     map[int]string // while kept idle: its descriptors and what they refer to
 }
 
-// live lists the links whose namespaces this process still holds, for the
-// suites' leak check: a pair whose stop never ran shows up there.
+// live lists the links a pair uses, for the suites' leak check: a pair
+// whose stop never ran shows up there. Idle kept ones are not listed.
 var (
 	liveMu sync.Mutex
 	live   = map[int64]bool{}
@@ -62,9 +64,7 @@ var noNetem atomic.Pointer[string]
 // and the shaping on R's egress both ways.
 func newLink(ctx context.Context, p Path) (*link, error) {
 	l := &link{path: p, id: lastID.Add(1)}
-	liveMu.Lock()
-	live[l.id] = true
-	liveMu.Unlock()
+	l.setLive(true)
 	if err := l.setup(ctx); err != nil {
 		l.close()
 		return nil, err
@@ -81,37 +81,49 @@ func (l *link) setup(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	steps := []struct {
-		ns    *os.File
-		lines []string
-	}{
-		{l.r, []string{
-			"link add toa type veth peer name veth0 netns /proc/self/fd/3",
-			"link add tob type veth peer name veth0 netns /proc/self/fd/4",
-			"addr add " + rToA + "/30 dev toa", "addr add " + rToB + "/30 dev tob",
-			"link set toa up", "link set tob up"}},
-		{l.a, []string{"addr add " + AddrA + "/30 dev veth0", "link set veth0 up", "route add 198.18.0.4/30 via " + rToA}},
-		{l.b, []string{"addr add " + AddrB + "/30 dev veth0", "link set veth0 up", "route add 198.18.0.0/30 via " + rToB}},
+	// R makes the veths; then A and B configure their ends and R its
+	// shaping at once: fewer rounds of ip and tc, so a pair opens in time
+	// on a busy machine too.
+	if err = l.run(ctx, l.r, "ip",
+		"link add toa type veth peer name veth0 netns /proc/self/fd/3",
+		"link add tob type veth peer name veth0 netns /proc/self/fd/4",
+		"addr add "+rToA+"/30 dev toa", "addr add "+rToB+"/30 dev tob",
+		"link set toa up", "link set tob up"); err != nil {
+		return err
 	}
-	for _, s := range steps {
-		if err = l.run(ctx, s.ns, "ip", s.lines...); err != nil {
-			return err
-		}
+	var wg sync.WaitGroup
+	var errA, errB, errTC error
+	wg.Go(func() {
+		errA = l.run(ctx, l.a, "ip", "addr add "+AddrA+"/30 dev veth0", "link set veth0 up", "route add 198.18.0.4/30 via "+rToA)
+	})
+	wg.Go(func() {
+		errB = l.run(ctx, l.b, "ip", "addr add "+AddrB+"/30 dev veth0", "link set veth0 up", "route add 198.18.0.0/30 via "+rToB)
+	})
+	if q := l.path.qdisc(); q != "" {
+		wg.Go(func() { errTC = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q) })
 	}
-	if err = inNS(l.r, func() error { return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0) }); err != nil {
-		return fmt.Errorf("enabling forwarding in the router namespace: %w", err)
+	// Forwarding in R. A sender keeps its congestion window across idle
+	// time (net.ipv4.tcp_slow_start_after_idle 0), so a measurement that
+	// pauses to hold the bottleneck finds the window the path grew.
+	err = sysctl(l.r, "net/ipv4/ip_forward", "1")
+	for _, ns := range []*os.File{l.a, l.b} {
+		err = errors.Join(err, sysctl(ns, "net/ipv4/tcp_slow_start_after_idle", "0"), sysctl(ns, "net/ipv4/tcp_no_metrics_save", "1"))
 	}
-	q := l.path.qdisc()
-	if q == "" {
-		return nil
-	}
-	err = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q)
-	if err != nil && l.path.Shaper() == "netem" && strings.Contains(err.Error(), "unknown") {
-		reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + err.Error()
+	wg.Wait()
+	if errTC != nil && l.path.Shaper() == "netem" && strings.Contains(errTC.Error(), "unknown") {
+		reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + errTC.Error()
 		noNetem.Store(&reason)
 		return &harness.Unavailable{Reason: reason}
 	}
-	return err
+	return errors.Join(errA, errB, errTC, err)
+}
+
+// sysctl sets /proc/sys/<name> in namespace ns.
+func sysctl(ns *os.File, name, value string) error {
+	if err := inNS(ns, func() error { return os.WriteFile("/proc/sys/"+name, []byte(value), 0) }); err != nil {
+		return fmt.Errorf("setting %s in a path namespace: %w", strings.ReplaceAll(name, "/", "."), err)
+	}
+	return nil
 }
 
 // qdisc is the tc qdisc that shapes each end's egress, or "".
@@ -144,12 +156,28 @@ func (l *link) hold(ctx context.Context) (release func() error, err error) {
 	if l.path.Shaper() != "tbf" {
 		return nil, fmt.Errorf("hold needs a tbf bottleneck; this path's is %s: %w", l.path.Shaper(), errors.ErrUnsupported)
 	}
+	l.held.Store(true)
 	if err := l.run(ctx, l.r, "tc", "qdisc change dev tob root "+tbf(100, 1600, l.path.queue())); err != nil {
 		return nil, err
 	}
 	return func() error {
-		return l.run(context.Background(), l.r, "tc", "qdisc change dev tob root "+l.path.qdisc())
+		err := l.run(context.Background(), l.r, "tc", "qdisc change dev tob root "+l.path.qdisc())
+		if err == nil {
+			l.held.Store(false)
+		}
+		return err
 	}, nil
+}
+
+// setLive lists l as used by a pair, or not.
+func (l *link) setLive(used bool) {
+	liveMu.Lock()
+	defer liveMu.Unlock()
+	if used {
+		live[l.id] = true
+	} else {
+		delete(live, l.id)
+	}
 }
 
 // run runs an iproute2 tool (ip or tc) in namespace ns with one command a
@@ -191,9 +219,7 @@ func lookTool(name string) (string, error) {
 // close drops the namespaces' descriptors; the namespaces go once the
 // pair's sockets are closed too.
 func (l *link) close() {
-	liveMu.Lock()
-	delete(live, l.id)
-	liveMu.Unlock()
+	l.setLive(false)
 	for _, f := range []*os.File{l.a, l.r, l.b} {
 		if f != nil {
 			f.Close()

@@ -32,7 +32,8 @@ func inNS(ns *os.File, f func() error) error {
 // onThread runs enter, then f, on a goroutine locked to its OS thread, and
 // returns the thread to its original network namespace. If it cannot, the
 // thread stays locked, so the runtime ends it with the goroutine rather
-// than run other goroutines in the wrong namespace.
+// than run other goroutines in the wrong namespace. The descriptor of the
+// original namespace is closed before onThread returns.
 func onThread(enter, f func() error) error {
 	errc := make(chan error, 1)
 	go func() {
@@ -43,14 +44,16 @@ func onThread(enter, f func() error) error {
 			errc <- err
 			return
 		}
-		defer home.Close()
 		if err := enter(); err != nil {
+			home.Close()
 			runtime.UnlockOSThread() // a failed unshare or setns leaves the thread where it was
 			errc <- err
 			return
 		}
 		ferr := f()
-		if err := unix.Setns(int(home.Fd()), unix.CLONE_NEWNET); err != nil {
+		err = unix.Setns(int(home.Fd()), unix.CLONE_NEWNET)
+		home.Close()
+		if err != nil {
 			errc <- errors.Join(ferr, fmt.Errorf("returning the thread to its namespace: %w", err))
 			return
 		}

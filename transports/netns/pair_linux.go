@@ -19,7 +19,7 @@ func (t *Transport) pair(ctx context.Context) (net.Conn, net.Conn, func(), error
 	if err := t.path.check(); err != nil {
 		return nil, nil, nil, err
 	}
-	l, err := newLink(ctx, t.path)
+	l, err := takeLink(ctx, t.path)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -29,7 +29,7 @@ func (t *Transport) pair(ctx context.Context) (net.Conn, net.Conn, func(), error
 		return nil, nil, nil, err
 	}
 	t.links.Store(a, l)
-	return a, b, func() { t.links.Delete(a); l.close() }, nil
+	return a, b, func() { t.links.Delete(a); l.release() }, nil
 }
 
 // Hold implements harness.Holder: it stops the bottleneck of a's path from

@@ -134,8 +134,9 @@ func (t *Transport) Variants() []harness.PathVariant {
 	return out
 }
 
-// Transport makes pairs over a fresh path each: one pair's shaping, queue
-// and hold never touch another's.
+// Transport makes pairs over a path each: one pair's shaping, queue and
+// hold never touch another's. A path whose pair has closed is kept, idle,
+// for the next pair over the same Path (spare_linux.go).
 type Transport struct {
 	name  string
 	path  Path
@@ -177,6 +178,12 @@ func (t *Transport) Traits() harness.Traits {
 	return harness.Traits{Kind: harness.KindTCP, Notes: t.path.String()}
 }
 
+// PairBound implements harness.SlowPairer: making a path takes the
+// kernel's rtnl_lock for each veth, address and qdisc, which namespaces
+// being torn down anywhere on the machine hold for long (seconds on a
+// busy one); a pair over a kept path opens in milliseconds.
+func (t *Transport) PairBound() time.Duration { return 10 * time.Second }
+
 // Pair implements harness.Transport: A dials from the first namespace, B
 // accepts in the second. stop closes the namespaces' descriptors; the
 // kernel removes them once the endpoints are closed too.
@@ -184,7 +191,10 @@ func (t *Transport) Pair(ctx context.Context) (a, b net.Conn, stop func(), err e
 	return t.pair(ctx)
 }
 
-var _ harness.NetworkPath = (*Transport)(nil)
+var (
+	_ harness.NetworkPath = (*Transport)(nil)
+	_ harness.SlowPairer  = (*Transport)(nil)
+)
 
 func bits(r int64) string {
 	switch {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"net"
 	"os"
+	"sync"
+
+	"go.uber.org/goleak"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -24,7 +27,9 @@ func leaky(name, fault string, leak func()) Entry {
 	}
 }
 
-// Leaks lists transports that leak a goroutine or descriptors per pair.
+// Leaks lists transports that leak a goroutine or descriptors per pair,
+// which the leak check must catch, and legal ones with process-wide
+// goroutines of their library, which it must not blame on any spec.
 func Leaks() []Entry {
 	return []Entry{
 		leaky("leaks-goroutine", "each pair starts a goroutine that never ends", func() {
@@ -35,7 +40,88 @@ func Leaks() []Entry {
 				leaked = append(leaked, r, w) // kept reachable, so no finalizer closes them
 			}
 		}),
+		{Transport: ProcessPool(), Kind: Legal,
+			What: "its first Pair starts a process-wide pool of goroutines that serves every pair and never stops"},
+		{Transport: LazyPool(true), Kind: Legal,
+			What: "its first Write starts a process-wide pool, declared with harness.IgnoreGoroutines"},
 	}
 }
 
 var leaked []*os.File
+
+// ProcessPool is a legal transport shaped like a library that starts a
+// worker pool for the whole process on first use and never stops it
+// (issue 11 reports kcp-go and quic-go): the first Pair starts
+// poolWorkers goroutines, and every pair hands the pool a job. Nothing
+// is left behind per pair.
+func ProcessPool() harness.Transport {
+	base := queueTransport("zoo-process-pool", quirks{}, nil)
+	return harness.New(base.Name(), base.Traits(), func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		pairPool.start(poolWorker)
+		pairPool.submit()
+		return base.Pair(ctx)
+	})
+}
+
+// LazyPool is a transport whose process-wide pool starts with the first
+// Write on any of its streams, later than any warm-up pair. Declared, the
+// leak check ignores the pool's goroutines; undeclared, the first spec
+// that writes is blamed for them.
+func LazyPool(declared bool) harness.Transport {
+	name := "zoo-lazy-pool"
+	if !declared {
+		name = "zoo-lazy-pool-undeclared"
+	}
+	p := &pool{jobs: make(chan func(), 64)}
+	tr := queueTransport(name, quirks{}, func(c Conn) Conn { return lazyPoolConn{c, p} })
+	if declared {
+		tr = harness.IgnoreGoroutines(tr, goleak.IgnoreAnyFunction("github.com/streamspec/streamspec/suites/internal/zoo.lazyWorker"))
+	}
+	return tr
+}
+
+type lazyPoolConn struct {
+	Conn
+	pool *pool
+}
+
+func (c lazyPoolConn) Write(p []byte) (int, error) {
+	c.pool.start(lazyWorker)
+	c.pool.submit()
+	return c.Conn.Write(p)
+}
+
+// pool is a process-wide set of workers waiting for jobs.
+type pool struct {
+	once sync.Once
+	jobs chan func()
+}
+
+const poolWorkers = 4
+
+var pairPool = &pool{jobs: make(chan func(), 64)}
+
+func (p *pool) start(worker func(chan func())) {
+	p.once.Do(func() {
+		for range poolWorkers {
+			go worker(p.jobs)
+		}
+	})
+}
+
+// submit hands the pool a job, or drops it when the pool is busy.
+func (p *pool) submit() {
+	select {
+	case p.jobs <- func() {}:
+	default:
+	}
+}
+
+func poolWorker(jobs chan func()) {
+	for job := range jobs {
+		job()
+	}
+}
+
+// lazyWorker is LazyPool's worker, by a name of its own.
+func lazyWorker(jobs chan func()) { poolWorker(jobs) }

@@ -87,6 +87,9 @@ func TestZooSpecs(t *testing.T) {
 	for _, e := range groups()[name].entries {
 		trs = append(trs, e.Transport)
 	}
+	if name == leakCheckGroup {
+		trs = leakCheckTransports()
+	}
 	suites.Run(t, trs...)
 }
 
