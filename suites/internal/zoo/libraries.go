@@ -162,7 +162,45 @@ func Streams() []Entry {
 			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID,
 				harness.CloseUnblocks.ID, harness.PeerGone.ID, harness.ClosedPeerErrors.ID},
 			What: "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
+		{Transport: QUICTimerClose(), Kind: Legal, Observed: true,
+			What: "a quic-go connection's socket: after stop, a timer wakes its parked listener 3 PTO later, which closes the UDP socket (transport.go ReplaceWithClosed)"},
 	}
+}
+
+// quicCloseDelay stands for quic-go's 3 PTO (connection.go: a closed
+// connection's IDs are kept 3*PTO, a few milliseconds on loopback).
+const quicCloseDelay = 5 * time.Millisecond
+
+// QUICTimerClose is a healthy queue pair with a UDP socket per pair,
+// released as quic-go's single-use transports release theirs (quic-go
+// transport.go): a listener goroutine is parked reading it and a send-queue
+// goroutine waits for the listener; stop only arms a timer (ReplaceWithClosed's
+// time.AfterFunc), whose deadline wakes the listener, which closes the
+// socket and ends both goroutines. Nothing is left, a few milliseconds
+// after stop returns, with every goroutine parked meanwhile.
+func QUICTimerClose() harness.Transport {
+	return harness.FromMakePipe("zoo-quic-timer-close", func() (net.Conn, net.Conn, func(), error) {
+		conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		listening := make(chan struct{})
+		go func() { // Transport.listen
+			defer close(listening)
+			buf := make([]byte, 1500)
+			for {
+				if _, _, err := conn.ReadFrom(buf); err != nil {
+					conn.Close()
+					return
+				}
+			}
+		}()
+		go func() { <-listening }() // Transport.runSendQueue
+		a, b := newQueuePair(quirks{})
+		return a, b, func() {
+			time.AfterFunc(quicCloseDelay, func() { conn.SetReadDeadline(time.Now()) }) // maybeStopListening
+		}, nil
+	})
 }
 
 // muxStream behaves like a hashicorp/yamux stream (stream.go Close): Close

@@ -40,6 +40,9 @@ type Entry struct {
 	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
 	Fails    []string // for Library: the contract specs it must fail
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
+	// Unsupported lists specs it must report unsupported: for a transport
+	// that leaks per pair, skipped before a pair was opened.
+	Unsupported []string
 }
 
 func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Conn) Conn) Entry {

@@ -202,6 +202,12 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 			others = append(others, r.LeafNodeText)
 		}
 	}
+	for _, id := range e.Unsupported {
+		i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id })
+		if i < 0 || !strings.HasPrefix(reports[i].Failure.Message, harness.UnsupportedPrefix) || reports[i].State != types.SpecStateSkipped {
+			t.Errorf("%s (%s): %s must be unsupported, skipped before a pair is opened; got %v", name, e.What, id, stateOf(reports, i))
+		}
+	}
 	verdict := "NOT CAUGHT"
 	i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == e.Target })
 	switch {
@@ -309,6 +315,14 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 		t.Errorf("%s (%s): no spec failed", name, e.What)
 	}
 	return row(name, e.What, fmt.Sprintf("%d of %d specs failed", len(failed), len(reports)), "slowest "+seconds(slowest), example)
+}
+
+// stateOf says how reports[i] ended, for a message.
+func stateOf(reports []types.SpecReport, i int) string {
+	if i < 0 {
+		return "no result"
+	}
+	return reports[i].State.String() + ": " + firstLine(reports[i].Failure.Message)
 }
 
 func row(cells ...string) string { return strings.Join(cells, "\t") }
