@@ -2,6 +2,7 @@ package zoo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,6 +31,10 @@ func Libraries() []Entry {
 		}),
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			What: "coder/websocket NetConn: slow Close, Close errors after the peer closed, and a deadline that fires during a call closes the connection (documented in netconn.go)"},
+		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return yamuxTimeouts{e} }),
+			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
+			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
+			What: "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
 			Kind: Broken, Target: harness.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},
@@ -146,6 +151,34 @@ func (c sshChannel) Close() error {
 	}
 	return c.e.Close()
 }
+
+// yamuxTimeouts reports timeouts as hashicorp/yamux does (const.go:
+// ErrTimeout = &NetError{err: fmt.Errorf("i/o deadline reached"), timeout:
+// true}, and NetError has no Unwrap).
+type yamuxTimeouts struct{ net.Conn }
+
+func (c yamuxTimeouts) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	return n, yamuxTimeout(err)
+}
+
+func (c yamuxTimeouts) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	return n, yamuxTimeout(err)
+}
+
+func yamuxTimeout(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return yamuxNetError{}
+	}
+	return err
+}
+
+type yamuxNetError struct{}
+
+func (yamuxNetError) Error() string   { return "i/o deadline reached" }
+func (yamuxNetError) Timeout() bool   { return true }
+func (yamuxNetError) Temporary() bool { return false }
 
 // Streams lists multiplexer streams shaped like hashicorp/yamux's and
 // quic-go's, whose Close is a half-close, declared as a user would.

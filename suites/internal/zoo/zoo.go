@@ -40,6 +40,8 @@ type Entry struct {
 	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
 	Fails    []string // for Library: the contract specs it must fail
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
+	// Outcomes maps observed specs to the outcome each must record.
+	Outcomes map[string]string
 	// Unsupported lists specs it must report unsupported: for a transport
 	// that leaks per pair, skipped before a pair was opened.
 	Unsupported []string

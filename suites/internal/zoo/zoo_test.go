@@ -273,6 +273,11 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 			t.Errorf("%s (%s: %s): %s ended %s: %s", name, e.Kind, e.What, r.LeafNodeText, r.State, r.Failure.Message)
 		}
 	}
+	for id, want := range e.Outcomes {
+		if got := outcome(reports, id); got != want {
+			t.Errorf("%s (%s): %s recorded outcome %q, want %q", name, e.What, id, got, want)
+		}
+	}
 	for _, id := range slices.Concat(fails, e.MustRun) {
 		if !slices.ContainsFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id }) {
 			t.Errorf("%s (%s): %s did not run", name, e.What, id)
@@ -315,6 +320,25 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 		t.Errorf("%s (%s): no spec failed", name, e.What)
 	}
 	return row(name, e.What, fmt.Sprintf("%d of %d specs failed", len(failed), len(reports)), "slowest "+seconds(slowest), example)
+}
+
+// outcome is the outcome the spec id recorded, from its observation
+// entries.
+func outcome(reports []types.SpecReport, id string) string {
+	for _, r := range reports {
+		if r.LeafNodeText != id {
+			continue
+		}
+		for _, e := range r.ReportEntries {
+			var o harness.Observation
+			if e.Name == harness.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
+				if v, ok := o.Values["outcome"].(string); ok {
+					return v
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // stateOf says how reports[i] ended, for a message.
