@@ -34,7 +34,7 @@ func Libraries() []Entry {
 		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return yamuxTimeouts{e} }),
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
-			What: "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
+			What:     "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
 			Kind: Broken, Target: harness.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},

@@ -26,7 +26,7 @@ type quirks struct {
 	rate         int  // (not a fault) bytes a second each direction takes in, through a token bucket; 0: no limit
 	ramp         int  // (not a fault) bytes a second the rate grows by every second, up to rampTo: a slow start
 	rampTo       int
-	stallAfter   int  // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
+	stallAfter   int // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
 }
 
 // QueueSize is the capacity of each direction of a zoo queue: the same as
