@@ -195,9 +195,56 @@ func Streams() []Entry {
 			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID,
 				harness.CloseUnblocks.ID, harness.PeerGone.ID, harness.ClosedPeerErrors.ID},
 			What: "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
+		{Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("zoo-quic-close-in-write", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
+			a, b := newQueuePair(quirks{})
+			return newStrictQUICStream(a), newStrictQUICStream(b), func() { a.Close(); b.Close() }, nil
+		}), func(e io.Closer) error { s := e.(*strictQUICStream); s.CancelRead(0); return s.Close() }),
+			Kind: Library, Observed: true, Fails: []string{harness.CloseUnblocks.ID},
+			What: "a quic-go stream whose Write, blocked when Close is called, is never woken (send_stream.go: Close \"must not be called concurrently with [SendStream.Write]\"; closeForShutdown then sets no error for it)"},
 		{Transport: QUICTimerClose(), Kind: Legal, Observed: true,
 			What: "a quic-go connection's socket: after stop, a timer wakes its parked listener 3 PTO later, which closes the UDP socket (transport.go ReplaceWithClosed)"},
 	}
+}
+
+// strictQUICStream is a quicStream whose Write, pending when Close is
+// called, never returns, unless the peer's STOP_SENDING came first:
+// quic-go's Close sets finishedWriting, so neither it nor the connection's
+// shutdown (closeForShutdown sets shutdownErr only if !finishedWriting)
+// gives the waiting Write an error. The peer's CancelRead fails this
+// end's Writes a network round trip later (stopSendingDelay), as the
+// STOP_SENDING frame does (CancelWrite on its arrival sets resetErr).
+type strictQUICStream struct {
+	*quicStream
+	writing           atomic.Int32
+	closedDuringWrite atomic.Bool
+}
+
+const stopSendingDelay = 10 * time.Millisecond
+
+func newStrictQUICStream(e *end) *strictQUICStream {
+	return &strictQUICStream{quicStream: &quicStream{e}}
+}
+
+func (s *strictQUICStream) Write(p []byte) (int, error) {
+	s.writing.Add(1)
+	n, err := s.quicStream.Write(p)
+	s.writing.Add(-1)
+	if err != nil && s.closedDuringWrite.Load() {
+		select {} // send_stream.go write: waits on writeChan for good
+	}
+	return n, err
+}
+
+func (s *strictQUICStream) Close() error {
+	if s.writing.Load() > 0 {
+		s.closedDuringWrite.Store(true)
+	}
+	return s.quicStream.Close()
+}
+
+func (s *strictQUICStream) CancelRead(code uint64) {
+	s.e.readShut.Store(true)
+	time.AfterFunc(stopSendingDelay, s.e.closeRead)
 }
 
 // quicCloseDelay stands for quic-go's 3 PTO (connection.go: a closed
