@@ -48,9 +48,10 @@ var Findings = []Finding{
 		Citation: `channel.go, channel.ReadExtended reads c.pending, which Close leaves in place: "we want to defer forwarding io.EOF to the caller of Read until the buffer has been drained"`},
 
 	// xtaci/kcp-go, at its defaults: a fresh session moves 27.5 kB/s on loopback and speeds up over seconds
-	{Entry: "kcp-go", Behaviour: "graceful-close", Seen: "B.Read after the last byte hung", Class: DesignChoice,
-		Why:      "every byte arrives, but the peer never reads io.EOF: Close flushes what is queued and stops the session, and KCP has no message that would tell the peer",
-		Citation: `sess.go, UDPSession.Close: s.kcp.flush(IKCP_FLUSH_FULL); close(s.die) (nothing sent to the peer); ` + kcpNoFIN},
+	{Entry: "kcp-go", Behaviour: "graceful-close", Seen: "hung: no return within 2s", Class: DesignChoice,
+		Why: "Close flushes once and stops the session at once, and KCP has no message that tells the peer: the peer never reads io.EOF, and what is still queued " +
+			"beyond the congestion window is never sent (runs see one or the other: B's read of the last message before Close hangs, or the message arrives and the Read for EOF hangs)",
+		Citation: `sess.go, UDPSession.Close: "try best to send all queued messages especially the data in txqueue": s.kcp.flush(IKCP_FLUSH_FULL); close(s.die), after which nothing is sent; ` + kcpNoFIN},
 	{Entry: "kcp-go", Behaviour: "close-unblocks", Seen: "B.Read after Close", Class: Nonconformance,
 		Why:      "Read after Close returns data still buffered instead of an error",
 		Citation: `sess.go, UDPSession.Read: it returns s.read(b)'s buffered bytes before it looks at s.die (io.ErrClosedPipe)`},
