@@ -65,6 +65,24 @@ var Findings = []Finding{
 		Why:      "the writer never learns that the peer closed: Writes go on until the send window is full, then block",
 		Citation: kcpNoFIN},
 
+	// Proxies (proxies.go): each failure is the configuration's, and its
+	// entry's Shows names the option that fixes it.
+	{Entry: "nginx", Behaviour: "half-close", Seen: "B reads to EOF, replies: write after", Class: DesignChoice,
+		Why:      "a half-close closes both directions: B's reply after reading A's EOF fails (proxy_half_close is off by default; nginx-half-close turns it on and passes)",
+		Citation: nginxHalfClose},
+	{Entry: "nginx", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.00 s after its CloseWrite", Class: DesignChoice,
+		Why:      "as half-close: A's half-close ends the connection at once, so no reply can follow it (fixed by proxy_half_close on)",
+		Citation: nginxHalfClose},
+	{Entry: "haproxy-server-fin-500ms", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.50 s after its CloseWrite", Class: DesignChoice,
+		Why:      "timeout server-fin 500ms cuts a connection the client half-closed once the server has been silent 0.5 s: the reply after 1 s is lost (fixed by no server-fin shorter than the longest silence, timeout tunnel covering it)",
+		Citation: haproxyFin},
+	{Entry: "nginx-timeout-500ms", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.50 s after its CloseWrite", Class: DesignChoice,
+		Why:      "proxy_timeout 500ms closes a connection that carried nothing for 0.5 s, half-closed or not (fixed by a proxy_timeout above the longest silence; the default is 10 min)",
+		Citation: nginxTimeout},
+	{Entry: "stunnel-timeoutclose-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", Class: DesignChoice, Intermittent: true,
+		Why:      "TIMEOUTclose = 1 closes a half-closed connection after 1 s, the very silence the spec keeps before its reply: whichever comes first wins (fixed by a TIMEOUTclose longer than the longest reply time)",
+		Citation: stunnelClose},
+
 	// xtaci/smux, DefaultConfig: version 1, 32 KiB frames
 	{Entry: "smux", Behaviour: "concurrent-writes", Seen: "is not one whole Write", Class: DesignChoice,
 		Why:      "a Write larger than a frame goes out as MaxFrameSize (32 KiB) frames, each queued on its own, so concurrent Writes interleave between frames: a record of 32 KiB + 1 B or more is torn at byte 32768",
