@@ -86,7 +86,7 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 		case unchecked[f.Entry] || !ok: // a missing result is reported above
 		case f.Intermittent && c.Verdict == report.Pass:
 			agreed++ // the race did not strike this run
-		case c.Verdict != f.verdict() || !strings.Contains(c.text(), f.Seen):
+		case c.Verdict != f.verdict() || !f.seenIn(c.text()):
 			problems = append(problems, fmt.Sprintf("stale finding: %s on %s: findings.go expects %s with %q; the run gave %s: %s",
 				f.Behaviour, f.Entry, f.verdict(), f.Seen, c.Verdict, firstLine(c.text())))
 		default:
@@ -127,7 +127,7 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 
 // explains reports whether f accounts for cell c.
 func (f Finding) explains(c Cell) bool {
-	return f.Entry == c.Transport && f.Behaviour == c.Behaviour && f.verdict() == c.Verdict && strings.Contains(c.text(), f.Seen)
+	return f.Entry == c.Transport && f.Behaviour == c.Behaviour && f.verdict() == c.Verdict && f.seenIn(c.text())
 }
 
 // firstLine is s's first non-empty line.

@@ -48,7 +48,7 @@ var Findings = []Finding{
 		Citation: `channel.go, channel.ReadExtended reads c.pending, which Close leaves in place: "we want to defer forwarding io.EOF to the caller of Read until the buffer has been drained"`},
 
 	// xtaci/kcp-go, at its defaults: a fresh session moves 27.5 kB/s on loopback and speeds up over seconds
-	{Entry: "kcp-go", Behaviour: "graceful-close", Seen: "hung: no return within 2s", Class: DesignChoice,
+	{Entry: "kcp-go", Behaviour: "graceful-close", Seen: "B reads the last message hung", OrSeen: "B.Read after the last byte hung", Class: DesignChoice,
 		Why: "Close flushes once and stops the session at once, and KCP has no message that tells the peer: the peer never reads io.EOF, and what is still queued " +
 			"beyond the congestion window is never sent (runs see one or the other: B's read of the last message before Close hangs, or the message arrives and the Read for EOF hangs)",
 		Citation: `sess.go, UDPSession.Close: "try best to send all queued messages especially the data in txqueue": s.kcp.flush(IKCP_FLUSH_FULL); close(s.die), after which nothing is sent; ` + kcpNoFIN},
@@ -67,8 +67,8 @@ var Findings = []Finding{
 
 	// Proxies (proxies.go): each failure is the configuration's, and its
 	// entry's Shows names the option that fixes it.
-	{Entry: "nginx", Behaviour: "half-close", Seen: "B reads to EOF, replies: write after", Class: DesignChoice,
-		Why:      "a half-close closes both directions: B's reply after reading A's EOF fails (proxy_half_close is off by default; nginx-half-close turns it on and passes)",
+	{Entry: "nginx", Behaviour: "half-close", Seen: "B reads to EOF, replies: write after", OrSeen: "reading the reply after CloseWrite: stream ended after 0 of", Class: DesignChoice,
+		Why:      "a half-close closes both directions: B's reply fails, or A reads EOF instead of it, as the race goes (proxy_half_close is off by default; nginx-half-close turns it on and passes)",
 		Citation: nginxHalfClose},
 	{Entry: "nginx", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.00 s after its CloseWrite", Class: DesignChoice,
 		Why:      "as half-close: A's half-close ends the connection at once, so no reply can follow it (fixed by proxy_half_close on)",
