@@ -31,7 +31,7 @@ func Libraries() []Entry {
 		}),
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			What: "coder/websocket NetConn: slow Close, Close errors after the peer closed, and a deadline that fires during a call closes the connection (documented in netconn.go)"},
-		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return yamuxTimeouts{e} }),
+		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return struct{ net.Conn }{timeoutsAs{e, yamuxTimeout}} }),
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
 			What:     "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
@@ -152,21 +152,9 @@ func (c sshChannel) Close() error {
 	return c.e.Close()
 }
 
-// yamuxTimeouts reports timeouts as hashicorp/yamux does (const.go:
+// yamuxTimeout reports a timeout as hashicorp/yamux does (const.go:
 // ErrTimeout = &NetError{err: fmt.Errorf("i/o deadline reached"), timeout:
 // true}, and NetError has no Unwrap).
-type yamuxTimeouts struct{ net.Conn }
-
-func (c yamuxTimeouts) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	return n, yamuxTimeout(err)
-}
-
-func (c yamuxTimeouts) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	return n, yamuxTimeout(err)
-}
-
 func yamuxTimeout(err error) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return yamuxNetError{}

@@ -89,7 +89,7 @@ func Faults() []Entry {
 		broken("ignores-read-deadline", "accepts a read deadline and ignores it", harness.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return ignoresReadDeadline{c} }),
 		broken("plain-timeouts", "timeouts are plain errors, not net.Error", harness.ReadDeadlines, quirks{},
-			func(c Conn) Conn { return plainTimeouts{c} }),
+			func(c Conn) Conn { return timeoutsAs{c, plain} }),
 		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", harness.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
 		broken("ignores-write-deadline", "accepts a write deadline and ignores it", harness.WriteDeadlines, quirks{},
