@@ -86,7 +86,7 @@ func wantProblem(t *testing.T, problems []string, want string) {
 // measured is run and shown but not checked.
 func TestCheckProxy(t *testing.T) {
 	specs := []harness.Behaviour{harness.Integrity, harness.Lifetimes, harness.Coalescing}
-	proxy := Entry{Name: "relay", Proxy: &Proxy{Variant: true, Measured: "2.6",
+	proxy := Entry{Name: "relay", Proxy: &Proxy{Specs: []string{"integrity", "lifetimes"}, Measured: "2.6",
 		Expect: map[string]string{"lifetimes": "A half-closed: survived", LongLifetimes: "A half-closed: cut: EOF"}}}
 	healthy := []Cell{cell("relay", "integrity", report.Pass, ""), observed("relay", "lifetimes", "A half-closed: survived; idle: survived")}
 	long := map[string]Cell{"relay": observed("relay", "lifetimes", "A half-closed: cut: EOF; idle: survived")}

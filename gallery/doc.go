@@ -103,8 +103,9 @@ func (d Doc) proxies(p func(string, ...any)) {
 	}
 	p("\n## Proxies\n")
 	p("Proxies from the system's packages, each started for every pair by `transports.RelayCommand` with its")
-	p("configuration file from `gallery/proxies/` and, for a variant, the settings it adds; a variant runs the")
-	p("contract and the close specs only. Lifetimes: a connection half-closed by A, one by B and an idle one,")
+	p("configuration file from `gallery/proxies/` and, for a variant, the settings it adds; a variant that fixes a")
+	p("finding runs the contract and the close specs, one that sets a timeout the half-close, lifetimes and reset")
+	p("specs (its contract column counts those). Lifetimes: a connection half-closed by A, one by B and an idle one,")
 	p("watched for 3 s in the matrix and for %.0f s in a run of their own. Resets: SO_LINGER {on, 0}, then Close.\n", LongHorizon.Seconds())
 	p("| proxy | version | configuration | contract | lifetimes, 3 s | lifetimes, %.0f s | A resets, B sees | B resets, A sees | what it shows |", LongHorizon.Seconds())
 	p("|---|---|---|---|---|---|---|---|---|")

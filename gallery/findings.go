@@ -79,8 +79,8 @@ var Findings = []Finding{
 	{Entry: "nginx-timeout-500ms", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.50 s after its CloseWrite", Class: DesignChoice,
 		Why:      "proxy_timeout 500ms closes a connection that carried nothing for 0.5 s, half-closed or not (fixed by a proxy_timeout above the longest silence; the default is 10 min)",
 		Citation: nginxTimeout},
-	{Entry: "stunnel-timeoutclose-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", Class: DesignChoice, Intermittent: true,
-		Why:      "TIMEOUTclose = 1 closes a half-closed connection after 1 s, the very silence the spec keeps before its reply: whichever comes first wins (fixed by a TIMEOUTclose longer than the longest reply time)",
+	{Entry: "stunnel-timeoutclose-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", OrSeen: "B could not reply", Class: DesignChoice, Intermittent: true,
+		Why:      "TIMEOUTclose = 1 closes a half-closed connection after 1 s, the very silence the spec keeps before its reply: whichever comes first wins, and when the timeout does, A reads EOF or B's reply finds the connection gone (fixed by a TIMEOUTclose longer than the longest reply time)",
 		Citation: stunnelClose},
 
 	// xtaci/smux, DefaultConfig: version 1, 32 KiB frames

@@ -45,9 +45,10 @@ type Proxy struct {
 	// Shows says what this configuration shows, with the documentation that
 	// says why (the option, its default, the sentence).
 	Shows string
-	// Variant runs the contract and the close specs only: a configuration
-	// whose other results would repeat the proxy's.
-	Variant bool
+	// Specs, for a variant, are the only specs it runs (nil: every spec): a
+	// configuration whose other results would repeat the proxy's, or that
+	// a stalled reader would trip (a short idle timeout).
+	Specs []string
 	// Long also runs its lifetimes with LongHorizon, in a process of its own.
 	Long bool
 	// Measured is the version (a part of its version line) on which Expect
@@ -70,7 +71,7 @@ const LongHorizon = 65 * time.Second
 
 // Runs reports whether the gallery runs spec b on entry e.
 func (e Entry) Runs(b harness.Behaviour) bool {
-	return e.Proxy == nil || !e.Proxy.Variant || b.Class == harness.Contract || b.Area == "close"
+	return e.Proxy == nil || e.Proxy.Specs == nil || slices.Contains(e.Proxy.Specs, b.ID)
 }
 
 // Lack is an ability the library's docs or source say it does not have.

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"strings"
 
+	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -42,29 +43,48 @@ const (
 	measuredStunnel = "5.68"
 )
 
+// timeoutSpecs are what a variant that sets a timeout runs: the specs its
+// timeouts and resets show. A short idle timeout also cuts a connection
+// whose reader the other specs stop for a while, more or less often with
+// the machine's load.
+var timeoutSpecs = []string{harness.HalfClose.ID, harness.HalfCloseSilence.ID, harness.GracefulClose.ID,
+	harness.Lifetimes.ID, harness.AbortiveClose.ID, harness.AbortiveCloseByA.ID}
+
+// fixSpecs are what a variant that fixes a finding runs: the contract and
+// the close specs, all of which it must keep.
+func fixSpecs() []string {
+	var ids []string
+	for _, b := range harness.Catalogue() {
+		if b.Class == harness.Contract || b.Area == "close" {
+			ids = append(ids, b.ID)
+		}
+	}
+	return ids
+}
+
 func init() {
 	Register(haproxy("haproxy", Proxy{Long: true,
 		Shows: "Debian's shipped timeouts (client, server 50 s) cut half-closed and idle connections after 50 s: a half-closed one falls back from client-fin/server-fin to them. " +
 			"A client's reset reaches the server as a reset, a server's reaches the client as EOF. " + haproxyFin,
 		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: cut: EOF",
 			"abortive-close-by-a": rstPassed, "abortive-close": rstIsEOF}}))
-	Register(haproxy("haproxy-tunnel-1h", Proxy{Settings: []string{"timeout tunnel 1h"}, Variant: true, Long: true,
+	Register(haproxy("haproxy-tunnel-1h", Proxy{Settings: []string{"timeout tunnel 1h"}, Specs: fixSpecs(), Long: true,
 		Shows:  "the fix for the 50 s cuts: timeout tunnel as long as the longest silence the protocol allows, and no shorter client-fin or server-fin. " + haproxyTunnel,
 		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: allSurvive}}))
-	Register(haproxy("haproxy-client-fin-1s", Proxy{Settings: []string{"timeout client-fin 1s"}, Variant: true,
+	Register(haproxy("haproxy-client-fin-1s", Proxy{Settings: []string{"timeout client-fin 1s"}, Specs: timeoutSpecs,
 		Shows:  "timeout client-fin cuts a connection the server half-closed once the client side has been idle that long. " + haproxyFin,
 		Expect: map[string]string{"lifetimes": "A half-closed: survived; B half-closed: cut: EOF; idle: survived", "abortive-close-by-a": rstPassed}}))
-	Register(haproxy("haproxy-server-fin-500ms", Proxy{Settings: []string{"timeout server-fin 500ms"}, Variant: true,
+	Register(haproxy("haproxy-server-fin-500ms", Proxy{Settings: []string{"timeout server-fin 500ms"}, Specs: timeoutSpecs,
 		Shows:  "timeout server-fin cuts a connection the client half-closed once the server side has been idle that long: a reply after a longer silence is lost. " + haproxyFin,
 		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: survived; idle: survived"}}))
 
 	Register(nginx("nginx", Proxy{
 		Shows:  "proxy_half_close is off by default: an EOF from either side closes both directions, so no reply follows a half-close. Resets reach the other side as EOF both ways. " + nginxHalfClose,
 		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived", "abortive-close-by-a": rstIsEOF, "abortive-close": rstIsEOF}}))
-	Register(nginx("nginx-half-close", Proxy{Settings: []string{"proxy_half_close on;"}, Variant: true, Long: true,
+	Register(nginx("nginx-half-close", Proxy{Settings: []string{"proxy_half_close on;"}, Specs: fixSpecs(), Long: true,
 		Shows:  "the fix: proxy_half_close on keeps each direction open until its own side closes; idle connections last proxy_timeout (10 min by default). " + nginxHalfClose,
 		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: allSurvive}}))
-	Register(nginx("nginx-timeout-500ms", Proxy{Settings: []string{"proxy_half_close on;", "proxy_timeout 500ms;"}, Variant: true,
+	Register(nginx("nginx-timeout-500ms", Proxy{Settings: []string{"proxy_half_close on;", "proxy_timeout 500ms;"}, Specs: timeoutSpecs,
 		Shows:  "proxy_timeout closes a connection that carried nothing that long, half-closed or not: raise it above the longest silence. " + nginxTimeout,
 		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: cut: EOF"}}))
 
@@ -73,13 +93,13 @@ func init() {
 			stunnelClose,
 		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived",
 			"abortive-close-by-a": rstIsEOF, "abortive-close": rstIsEOF}}))
-	Register(stunnel("stunnel-timeoutclose-1h", Proxy{Settings: []string{"TIMEOUTclose = 3600"}, Variant: true, Long: true,
+	Register(stunnel("stunnel-timeoutclose-1h", Proxy{Settings: []string{"TIMEOUTclose = 3600"}, Specs: fixSpecs(), Long: true,
 		Shows:  "the fix for the 60 s cut: TIMEOUTclose longer than the longest reply time after a half-close (0 breaks the half-close outright). " + stunnelClose,
 		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: allSurvive}}))
-	Register(stunnel("stunnel-timeoutclose-1", Proxy{Settings: []string{"TIMEOUTclose = 1"}, Variant: true,
+	Register(stunnel("stunnel-timeoutclose-1", Proxy{Settings: []string{"TIMEOUTclose = 1"}, Specs: timeoutSpecs,
 		Shows:  "TIMEOUTclose is how long stunnel keeps a half-closed connection: 1 s is the boundary of the reply-after-silence spec. " + stunnelClose,
 		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived"}}))
-	Register(stunnel("stunnel-timeoutidle-1", Proxy{Settings: []string{"TIMEOUTidle = 1"}, Variant: true,
+	Register(stunnel("stunnel-timeoutidle-1", Proxy{Settings: []string{"TIMEOUTidle = 1"}, Specs: timeoutSpecs,
 		Shows:  "TIMEOUTidle is how long stunnel keeps an idle connection, and it ends it with a reset on one side. " + stunnelIdle,
 		Expect: map[string]string{"lifetimes": "A half-closed: survived; B half-closed: survived; idle: cut: RST"}}))
 }
