@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/harness/report"
 )
 
@@ -21,69 +22,112 @@ func (c Cell) text() string {
 	return strings.Join([]string{c.Message, c.Reason, c.Summary}, "\n")
 }
 
-// Check compares a gallery run with the findings. It returns what does not
-// agree: a failure no finding explains, a finding whose verdict no longer
-// happens (stale), an entry or spec without a result (the run broke off),
-// and findings that name no entry or spec. The second result counts the
+// outcome is the categorical outcome an observed spec recorded.
+func (c Cell) outcome() string {
+	s, _ := c.Values["outcome"].(string)
+	return s
+}
+
+// Run is a gallery run to judge: the results of TestGallery and of the
+// long lifetimes runs.
+type Run struct {
+	Cells      []Cell
+	Long       map[string]Cell // by entry: lifetimes with LongHorizon, for each proxy marked Long
+	Entries    []Entry
+	Behaviours []harness.Behaviour
+	Versions   map[string]string // by entry: the version that ran
+}
+
+// Check compares a gallery run with the findings and the proxies'
+// expected outcomes. It returns what does not agree: a failure no finding
+// explains, a finding whose verdict no longer happens (stale), an outcome
+// other than a proxy's Expect, an entry or spec without a result (the run
+// broke off), findings that name no entry or a spec the entry does not
+// run. Notes say what was not checked and why (unavailable here, another
+// version of a proxy than the one measured). The last result counts the
 // checks that agreed.
-func Check(cells []Cell, entries []string, behaviours []string, findings []Finding) (problems []string, agreed int) {
+func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 	at := map[[2]string]Cell{}
-	for _, c := range cells {
+	for _, c := range r.Cells {
 		at[[2]string{c.Transport, c.Behaviour}] = c
 	}
-	unavailable := map[string]bool{}
-	for _, e := range entries {
+	entries := map[string]Entry{}
+	unchecked := map[string]bool{}
+	for _, e := range r.Entries {
+		entries[e.Name] = e
 		all := true
-		for _, b := range behaviours {
-			c, ok := at[[2]string{e, b}]
-			if !ok {
-				problems = append(problems, fmt.Sprintf("%s on %s: no result (did the run break off?)", b, e))
+		for _, b := range r.Behaviours {
+			c, ok := at[[2]string{e.Name, b.ID}]
+			if e.Runs(b) && !ok {
+				problems = append(problems, fmt.Sprintf("%s on %s: no result (did the run break off?)", b.ID, e.Name))
 			}
-			all = all && c.Verdict == report.Unavailable
+			all = all && (!ok || c.Verdict == report.Unavailable)
 		}
-		unavailable[e] = all
+		switch v := r.Versions[e.Name]; {
+		case all:
+			unchecked[e.Name] = true
+			notes = append(notes, fmt.Sprintf("%s is unavailable here: its findings are not checked", e.Name))
+		case e.Proxy != nil && e.Proxy.Measured != "" && !strings.Contains(v, e.Proxy.Measured):
+			unchecked[e.Name] = true
+			notes = append(notes, fmt.Sprintf("%s ran %q, its findings and outcomes were measured on %s: not checked", e.Name, v, e.Proxy.Measured))
+		}
+	}
+	runs := func(entry, spec string) bool {
+		b, ok := harness.Lookup(spec)
+		return ok && entries[entry].Runs(b)
 	}
 	for _, f := range findings {
-		switch {
-		case !slices.Contains(entries, f.Entry):
-			problems = append(problems, fmt.Sprintf("findings.go: %s on %s: no such gallery entry", f.Behaviour, f.Entry))
-			continue
-		case !slices.Contains(behaviours, f.Behaviour):
-			problems = append(problems, fmt.Sprintf("findings.go: %s on %s: no such spec", f.Behaviour, f.Entry))
-			continue
-		case unavailable[f.Entry]:
-			continue // not checkable on this machine
-		}
 		c, ok := at[[2]string{f.Entry, f.Behaviour}]
-		if !ok {
-			continue // reported above
-		}
-		if f.Intermittent && c.Verdict == report.Pass {
+		switch _, known := entries[f.Entry]; {
+		case !known:
+			problems = append(problems, fmt.Sprintf("findings.go: %s on %s: no such gallery entry", f.Behaviour, f.Entry))
+		case !runs(f.Entry, f.Behaviour):
+			problems = append(problems, fmt.Sprintf("findings.go: %s on %s: no such spec, or not one the entry runs", f.Behaviour, f.Entry))
+		case unchecked[f.Entry] || !ok: // a missing result is reported above
+		case f.Intermittent && c.Verdict == report.Pass:
 			agreed++ // the race did not strike this run
-			continue
-		}
-		if c.Verdict != f.verdict() || !strings.Contains(c.text(), f.Seen) {
+		case c.Verdict != f.verdict() || !f.seenIn(c.text()):
 			problems = append(problems, fmt.Sprintf("stale finding: %s on %s: findings.go expects %s with %q; the run gave %s: %s",
 				f.Behaviour, f.Entry, f.verdict(), f.Seen, c.Verdict, firstLine(c.text())))
-			continue
+		default:
+			agreed++
 		}
-		agreed++
 	}
-	for _, c := range cells {
-		if c.Verdict != report.Fail || !slices.Contains(entries, c.Transport) {
+	for _, c := range r.Cells {
+		if c.Verdict != report.Fail || unchecked[c.Transport] {
 			continue
 		}
-		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.explains(c) }) {
+		if _, known := entries[c.Transport]; known && !slices.ContainsFunc(findings, func(f Finding) bool { return f.explains(c) }) {
 			problems = append(problems, fmt.Sprintf("unexplained failure: %s on %s: %s (add a finding to findings.go, citing the library)",
 				c.Behaviour, c.Transport, firstLine(c.text())))
 		}
 	}
-	return problems, agreed
+	for _, e := range r.Entries {
+		if e.Proxy == nil || unchecked[e.Name] {
+			continue
+		}
+		for spec, want := range e.Proxy.Expect {
+			c, ok := at[[2]string{e.Name, spec}]
+			if spec == LongLifetimes {
+				c, ok = r.Long[e.Name]
+			}
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("%s on %s: no result (did the run break off?)", spec, e.Name))
+			case !strings.HasPrefix(c.outcome(), want):
+				problems = append(problems, fmt.Sprintf("unexpected outcome: %s on %s: %q (%s), the entry expects %q",
+					spec, e.Name, c.outcome(), firstLine(c.text()), want))
+			default:
+				agreed++
+			}
+		}
+	}
+	return problems, notes, agreed
 }
 
 // explains reports whether f accounts for cell c.
 func (f Finding) explains(c Cell) bool {
-	return f.Entry == c.Transport && f.Behaviour == c.Behaviour && f.verdict() == c.Verdict && strings.Contains(c.text(), f.Seen)
+	return f.Entry == c.Transport && f.Behaviour == c.Behaviour && f.verdict() == c.Verdict && f.seenIn(c.text())
 }
 
 // firstLine is s's first non-empty line.

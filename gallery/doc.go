@@ -13,10 +13,8 @@ import (
 
 // Doc is what docs/gallery.md is made from: a checked run.
 type Doc struct {
-	Report   *report.Report
-	Cells    []Cell
-	Entries  []Entry
-	Versions map[string]string // entry name -> version that ran
+	Report *report.Report
+	Run
 	Findings []Finding
 }
 
@@ -40,13 +38,17 @@ func (d Doc) Write(w io.Writer) error {
 	p("| library | version | setup | contract | observed (selected) |")
 	p("|---|---|---|---|---|")
 	for _, e := range d.Entries {
-		p("| %s | %s | %s | %s | %s |", e.Name, md(e.Module+" "+d.Versions[e.Name]), md(e.About), md(d.contract(e.Name)), md(d.observed(e.Name)))
+		if e.Proxy == nil {
+			p("| %s | %s | %s | %s | %s |", e.Name, md(e.Module+" "+d.Versions[e.Name]), md(e.About), md(d.contract(e.Name)), md(d.observed(e.Name)))
+		}
 	}
+	d.proxies(p)
 
 	p("\n## Findings\n")
 	p("Classes: **nonconformance**, the library breaks the stream contract and its docs do not say so;")
-	p("**design choice**, it breaks the rule on purpose and says so; **harness defect**, streamspec's")
-	p("verdict is wrong here (tracked in issue 11; the finding goes stale when the fix lands).\n")
+	p("**design choice**, it breaks the rule on purpose and says so (for a proxy: its configuration, as")
+	p("documented); **harness defect**, streamspec's verdict is wrong here (the finding goes stale when the")
+	p("fix lands; none at present).\n")
 	p("| library | spec | verdict | class | why | citation |")
 	p("|---|---|---|---|---|---|")
 	for _, f := range d.sortedFindings() {
@@ -84,6 +86,56 @@ func (d Doc) Write(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// proxies writes the proxies' table: one row a configuration, with its
+// contract verdicts, lifetimes at both horizons, the reset rows and what
+// it shows.
+func (d Doc) proxies(p func(string, ...any)) {
+	var rows []Entry
+	for _, e := range d.Entries {
+		if e.Proxy != nil {
+			rows = append(rows, e)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	p("\n## Proxies\n")
+	p("Proxies from the system's packages, each started for every pair by `transports.RelayCommand` with its")
+	p("configuration file from `gallery/proxies/` and, for a variant, the settings it adds; a variant that fixes a")
+	p("finding runs the contract and the close specs, one that sets a timeout the half-close, lifetimes and reset")
+	p("specs (its contract column counts those). Lifetimes: a connection half-closed by A, one by B and an idle one,")
+	p("watched for 3 s in the matrix and for %.0f s in a run of their own. Resets: SO_LINGER {on, 0}, then Close.\n", LongHorizon.Seconds())
+	p("| proxy | version | configuration | contract | lifetimes, 3 s | lifetimes, %.0f s | A resets, B sees | B resets, A sees | what it shows |", LongHorizon.Seconds())
+	p("|---|---|---|---|---|---|---|---|---|")
+	for _, e := range rows {
+		settings := "as it is"
+		if len(e.Proxy.Settings) > 0 {
+			settings = "`" + strings.Join(e.Proxy.Settings, " ") + "`"
+		}
+		long := "-"
+		if c, ok := d.Long[e.Name]; ok {
+			long = c.Summary
+		}
+		p("| %s | %s | `%s` %s | %s | %s | %s | %s | %s | %s |", e.Name, md(d.Versions[e.Name]), e.Proxy.Config, settings,
+			md(d.contract(e.Name)), md(d.summary(e.Name, "lifetimes")), md(long),
+			md(d.summary(e.Name, "abortive-close-by-a")), md(d.summary(e.Name, "abortive-close")), md(e.Proxy.Shows))
+	}
+}
+
+// summary is the cell of one spec on one entry: its summary, or its
+// verdict and reason.
+func (d Doc) summary(entry, spec string) string {
+	for _, c := range d.Cells {
+		if c.Transport == entry && c.Behaviour == spec {
+			if c.Verdict == report.Pass {
+				return c.Summary
+			}
+			return string(c.Verdict) + ": " + c.Reason
+		}
+	}
+	return "-"
 }
 
 // contract sums up an entry's contract verdicts.

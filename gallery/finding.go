@@ -2,6 +2,7 @@ package gallery
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/streamspec/streamspec/harness/report"
 )
@@ -15,13 +16,21 @@ type Finding struct {
 	Behaviour string         // the spec
 	Verdict   report.Verdict // the verdict explained; empty means fail
 	Seen      string         // text of the spec's message that identifies this failure, not another
-	Class     Class
-	Citation  string // the library's file and function or doc sentence (for a harness defect, what in the library sets it off)
-	Why       string // one line
+	// OrSeen is the text of the other message the same cause gives on some
+	// runs (which end of a race sees it first); "" if there is one only.
+	OrSeen   string
+	Class    Class
+	Citation string // the library's file and function or doc sentence (for a harness defect, what in the library sets it off)
+	Why      string // one line
 	// Intermittent marks a failure that comes from a race in the library:
 	// it happens on most runs, and a run where the spec passes does not make
 	// the finding stale.
 	Intermittent bool
+}
+
+// seenIn reports whether text shows this finding.
+func (f Finding) seenIn(text string) bool {
+	return strings.Contains(text, f.Seen) || f.OrSeen != "" && strings.Contains(text, f.OrSeen)
 }
 
 func (f Finding) verdict() report.Verdict {

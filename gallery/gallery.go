@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/streamspec/streamspec/harness"
 )
@@ -31,6 +32,46 @@ type Entry struct {
 	// Without lists the abilities the library says it lacks, each with the
 	// sentence or source line that says so; Register applies harness.Without.
 	Without []Lack
+	// Proxy is set for a proxy run as a process (Relay): its configuration
+	// and what the gallery expects of it.
+	Proxy *Proxy
+}
+
+// Proxy describes a proxy entry: one configuration of a proxy from the
+// system's packages, its file in the repository plus settings.
+type Proxy struct {
+	Config   string   // its configuration file, from the repository root
+	Settings []string // the lines this variant adds to it; none: the file as it is
+	// Shows says what this configuration shows, with the documentation that
+	// says why (the option, its default, the sentence).
+	Shows string
+	// Specs, for a variant, are the only specs it runs (nil: every spec): a
+	// configuration whose other results would repeat the proxy's, or that
+	// a stalled reader would trip (a short idle timeout).
+	Specs []string
+	// Long also runs its lifetimes with LongHorizon, in a process of its own.
+	Long bool
+	// Measured is the version (a part of its version line) on which Expect
+	// and the entry's findings were measured; another version is run and
+	// shown, but neither is checked against it (an inference must not
+	// fail a run).
+	Measured string
+	// Expect maps observed specs to the start of the outcome each must
+	// record (lifetimes: the 3 s horizon; LongLifetimes: LongHorizon).
+	Expect map[string]string
+}
+
+// LongLifetimes is the key in Proxy.Expect of the lifetimes outcome with
+// LongHorizon.
+const LongLifetimes = "lifetimes@long"
+
+// LongHorizon is the horizon of the long lifetimes runs: beyond haproxy's
+// 50 s timeouts as Debian ships them and stunnel's 60 s TIMEOUTclose.
+const LongHorizon = 65 * time.Second
+
+// Runs reports whether the gallery runs spec b on entry e.
+func (e Entry) Runs(b harness.Behaviour) bool {
+	return e.Proxy == nil || e.Proxy.Specs == nil || slices.Contains(e.Proxy.Specs, b.ID)
 }
 
 // Lack is an ability the library's docs or source say it does not have.

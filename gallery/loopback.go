@@ -8,10 +8,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"math/big"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/streamspec/streamspec/harness"
 )
 
 // setupTimeout bounds making one pair; the harness's own bound
@@ -77,6 +80,29 @@ var certificate = sync.OnceValues(func() (tls.Certificate, error) {
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 })
+
+// certificatePEM is the run's certificate and its key in PEM, for a proxy
+// that reads them from files (stunnel).
+func certificatePEM() (cert, key string, err error) {
+	c, err := certificate()
+	if err != nil {
+		return "", "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		return "", "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]})),
+		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
+
+// failing is tr with every pair failing with err: an entry whose setup
+// could not be made says why in every spec.
+func failing(tr harness.Transport, err error) harness.Transport {
+	return harness.New(tr.Name(), tr.Traits(), func(context.Context) (net.Conn, net.Conn, func(), error) {
+		return nil, nil, nil, err
+	})
+}
 
 // tlsConfigs returns a server config with the run's certificate and a
 // client config that trusts exactly it, both speaking protocol (ALPN).

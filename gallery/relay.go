@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -11,24 +12,50 @@ import (
 	"github.com/streamspec/streamspec/transports"
 )
 
+// Command is a relay run as a process for every pair.
+type Command struct {
+	// Template is the transports.RelayCommand template.
+	Template string
+	// Options are RelayCommand's options: configuration files.
+	Options []transports.RelayOption
+	// Needs lists what it runs on: commands, or absolute paths of files (a
+	// module the package installs). Without one, the entry is unavailable.
+	Needs []string
+	// Version is the command line that prints its version, e.g.
+	// {"haproxy", "-v"}, and VersionLine how its version line starts
+	// ("HAProxy version").
+	Version     []string
+	VersionLine string
+}
+
 // Relay is an entry for a relay run as a process (haproxy, nginx,
-// stunnel): transports.RelayCommand with template, unavailable on a machine
-// without program, its version the first line program prints for
-// versionArgs (e.g. "-v"). Set About and Without on the result, then
+// stunnel): transports.RelayCommand with c's template, unavailable on a
+// machine without what c needs, its version the line c.Version prints
+// that starts with c.VersionLine. Set About and Proxy on the result, then
 // Register it.
-func Relay(name, program, template string, versionArgs ...string) Entry {
-	relay := transports.RelayCommand(name, template)
+func Relay(name string, c Command) Entry {
+	relay := transports.RelayCommand(name, c.Template, c.Options...)
 	tr := harness.New(name, relay.Traits(), func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
-		if _, err := exec.LookPath(program); err != nil {
-			return nil, nil, nil, &harness.Unavailable{Reason: program + " not installed: " + err.Error()}
+		for _, n := range c.Needs {
+			var err error
+			if strings.HasPrefix(n, "/") {
+				_, err = os.Stat(n)
+			} else {
+				_, err = exec.LookPath(n)
+			}
+			if err != nil {
+				return nil, nil, nil, &harness.Unavailable{Reason: n + " not installed (make tools installs it): " + err.Error()}
+			}
 		}
 		return relay.Pair(ctx)
 	})
 	return Entry{Name: name, Transport: tr, Version: func() (string, error) {
-		out, err := exec.Command(program, versionArgs...).CombinedOutput()
-		if line := firstLine(string(out)); line != "" {
-			return line, nil
+		out, err := exec.Command(c.Version[0], c.Version[1:]...).CombinedOutput()
+		for l := range strings.Lines(string(out)) {
+			if strings.HasPrefix(l, c.VersionLine) && err == nil {
+				return strings.TrimSpace(l), nil
+			}
 		}
-		return "", fmt.Errorf("%s %s: %v", program, strings.Join(versionArgs, " "), err)
+		return "", fmt.Errorf("%s: no line starting %q (%v)", strings.Join(c.Version, " "), c.VersionLine, err)
 	}}
 }

@@ -12,7 +12,8 @@ import (
 // A relay entry whose program is missing is unavailable, with the reason,
 // and says it has no version.
 func TestRelayMissingProgram(t *testing.T) {
-	e := Relay("absent", "streamspec-no-such-relay", "streamspec-no-such-relay {listen} {upstream}", "-v")
+	e := Relay("absent", Command{Template: "streamspec-no-such-relay {listen} {upstream}", Needs: []string{"streamspec-no-such-relay"},
+		Version: []string{"streamspec-no-such-relay", "-v"}, VersionLine: "relay"})
 	_, err := harness.Open(t.Context(), e.Transport)
 	if reason, ok := harness.IsUnavailable(err); !ok || !strings.HasPrefix(reason, "streamspec-no-such-relay not installed") {
 		t.Errorf("Open = %v; want unavailable: streamspec-no-such-relay not installed", err)
@@ -28,8 +29,9 @@ func TestRelayProgram(t *testing.T) {
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not installed")
 	}
-	e := Relay("socat-gallery", "socat", "socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}", "-V")
-	if v, err := e.Version(); err != nil || !strings.Contains(strings.ToLower(v), "socat") {
+	e := Relay("socat-gallery", Command{Template: "socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}",
+		Needs: []string{"socat"}, Version: []string{"socat", "-V"}, VersionLine: "socat version"})
+	if v, err := e.Version(); err != nil || !strings.HasPrefix(v, "socat version") {
 		t.Errorf("Version = %q, %v; want socat's version line", v, err)
 	}
 	p, err := harness.Open(t.Context(), e.Transport)

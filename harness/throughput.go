@@ -28,16 +28,38 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // it. The writer makes and the reader compares the specs' pattern, so the
 // rate includes what moving a byte costs the harness itself (more in a
 // race-detector build or on a loaded machine); a mismatch is for the specs
-// to report, not the probe. The caller must close a and b afterwards,
-// which ends the writer and reader it leaves running.
-func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) Throughput {
+// to report, not the probe. Before it returns, the writer stops and the
+// reader drains its last Write, where the transport moves it: a Write left
+// blocked until Close is what close-unblocks judges, and some transports
+// forbid Close during a Write (quic-go's SendStream.Close "must not be
+// called concurrently with [SendStream.Write]"; one so closed is never
+// woken). The caller must close a and b afterwards, which ends the reader.
+func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t Throughput) {
 	var got atomic.Int64
 	reached := make(chan struct{})
 	ids := make(chan uint64, 2)
+	const chunk = 64 << 10
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	defer func() {
+		close(stop)
+		if t.Known() { // a stalled transport's writer may never return
+			drain := 2*time.Duration(float64(chunk)/t.BytesPerSec*float64(time.Second)) + step
+			select {
+			case <-stopped:
+			case <-time.After(min(drain, max)):
+			}
+		}
+	}()
 	go func() {
+		defer close(stopped)
 		ids <- GoroutineID()
-		src, buf := Pattern(0), make([]byte, 64<<10)
+		src, buf := Pattern(0), make([]byte, chunk)
 		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
 			_, _ = src.Read(buf)
 			if _, err := a.Write(buf); err != nil {
 				return

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make gallery: run streamspec's catalogue against the real transports in
-# gallery/ (its own Go module), then check every verdict against
-# gallery/findings.go and, when they agree, regenerate docs/gallery.md.
+# gallery/ (its own Go module): libraries, and proxies from the system's
+# packages, whose lifetimes TestGallery also runs with a 65 s horizon in
+# child processes meanwhile (gallery/out/long/); then check every verdict
+# against gallery/findings.go and, when they agree, regenerate
+# docs/gallery.md.
 # Real libraries fail specs, so the run's own exit status says nothing; the
 # check does: it fails on a failure without a finding, a stale finding, or a
 # run that broke off.

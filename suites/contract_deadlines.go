@@ -46,7 +46,8 @@ var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
 // deadline is set while the Write is blocked: net.Conn's SetWriteDeadline
 // applies to "future Write calls and any currently-blocked Write call".
 // Writes of 1 MiB, more than a small transport holds, so the Write that
-// times out has accepted part of its bytes.
+// times out has accepted part of its bytes (on a slow transport, what it
+// moves in 100 ms).
 var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, c *Case) {
 	f := fillUntilBlocked(c, 12, 1<<20)
 	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(10*time.Millisecond))

@@ -63,8 +63,14 @@ var _ = behaviour(harness.HalfCloseSilence, ReplySilence+3*OpBound, func(ctx Spe
 		Fail(lost(r) + ", while B was still silent")
 	case <-time.After(ReplySilence): // the stimulus: B says nothing for this long
 	}
-	Expect(within(OpBound, "B.Write after the silence", func() error { _, err := c.B.Write(reply); return err })).To(Succeed())
-	Expect(within(OpBound, "B.CloseWrite", closeWrite(c.B))).To(Succeed())
+	for _, step := range []struct {
+		what string
+		do   func() error
+	}{{"B.Write of the reply", func() error { _, err := c.B.Write(reply); return err }}, {"B.CloseWrite after it", closeWrite(c.B)}} {
+		if err := within(OpBound, step.what, step.do); err != nil {
+			Fail(fmt.Sprintf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", ReplySilence, step.what, err))
+		}
+	}
 	var r readResult
 	Eventually(got).WithTimeout(OpBound).Should(Receive(&r), "A.Read of the reply hung: no return within %v", OpBound)
 	switch {

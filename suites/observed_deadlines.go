@@ -3,6 +3,7 @@ package suites
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,8 @@ import (
 // writes will return the same error" (crypto/tls Conn.SetWriteDeadline).
 // Outcome: "usable", "unusable: <error of the next Write>", "corrupt" or
 // "broken: <error the reader got>"; "no timeout" if the deadline did not
-// fire.
+// fire. A timeout is recognised each way net.Conn's documentation lets a
+// caller (timeoutSign): the value says which.
 var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecContext, c *Case) {
 	const seed, after = 21, 256 << 10
 	src := harness.Pattern(seed)
@@ -43,10 +45,12 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 		c.must("A.Write", err)
 	}
 	values := map[string]any{"accepted_bytes": accepted, "timeout_error": eventName(err)}
-	if !errors.Is(err, os.ErrDeadlineExceeded) {
+	sign := timeoutSign(err)
+	if sign == "" {
 		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(err), accepted), values)
 		return
 	}
+	values["timeout_sign"] = sign
 	c.mustSetDeadline("A.SetWriteDeadline(zero)", c.A.SetWriteDeadline, time.Time{})
 
 	var progress atomic.Int64
@@ -81,8 +85,39 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 		outcome = "broken: " + eventName(werr)
 	}
 	values["error_after"] = fmt.Sprint(werr)
-	c.Outcome(outcome, fmt.Sprintf("timeout after %d B, then %s", accepted, outcome), values)
+	said := ""
+	if sign != signDeadlineExceeded {
+		said = " (" + sign + ")"
+	}
+	c.Outcome(outcome, fmt.Sprintf("timeout after %d B%s, then %s", accepted, said, outcome), values)
 })
+
+// The ways net.Conn's documentation lets a caller recognise a timeout,
+// as timeoutSign names them.
+const (
+	signDeadlineExceeded = "os.ErrDeadlineExceeded"
+	signTimeoutMethod    = "Timeout(), not os.ErrDeadlineExceeded"
+	signWrappedNetError  = "a wrapped net.Error's Timeout(), not os.ErrDeadlineExceeded"
+)
+
+// timeoutSign says how err shows it is a timeout, the first way that
+// holds: it matches os.ErrDeadlineExceeded; its Timeout method returns
+// true; it wraps a net.Error whose Timeout returns true. "" if none does.
+func timeoutSign(err error) string {
+	var ne net.Error
+	t, ok := err.(interface{ Timeout() bool })
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return signDeadlineExceeded
+	case ok && t.Timeout():
+		return signTimeoutMethod
+	case errors.As(err, &ne) && ne.Timeout():
+		return signWrappedNetError
+	}
+	return ""
+}
 
 // resumeError marks the writer's error after the timeout, as opposed to
 // the reader's.

@@ -164,6 +164,10 @@ const (
 	parkedQuiet       = 20 * time.Millisecond
 	parkedQuietShared = 250 * time.Millisecond
 	stillQuiet        = 500 * time.Millisecond
+	// slowPiece is how long one Write of a filling writer takes at most
+	// on a slow transport: kcp-go's fresh pairs move 27.5 kB/s, so a 64
+	// KiB Write took 2.4 s, and blocked three of them, past the spec's time.
+	slowPiece = 100 * time.Millisecond
 )
 
 // fillUntilBlocked writes Pattern(seed) from c.A in Writes of chunk bytes,
@@ -178,13 +182,6 @@ const (
 // mistakes it for a blocked one.
 func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 	GinkgoHelper()
-	f := &fill{vol: harness.NewVolume(harness.BackpressureBound + 1), done: make(chan error, 1)}
-	gid := make(chan uint64, 1)
-	go func() {
-		gid <- harness.GoroutineID()
-		f.done <- harness.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
-	}()
-	writer := <-gid
 	kernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
 	parked, still, every := parkedQuiet, stillQuiet, time.Millisecond
 	if !kernel {
@@ -192,11 +189,22 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 			parked = parkedQuietShared
 		}
 		if t := c.throughput(); t.Known() {
+			// A slow transport gets Writes it moves in about slowPiece: a
+			// Write it is still draining is parked without progress for
+			// that long, so blocked takes three Writes' time.
+			chunk = min(chunk, max(1<<10, int(t.BytesPerSec*slowPiece.Seconds())))
 			slow := time.Duration(3 * float64(min(chunk, 64<<10)) / t.BytesPerSec * float64(time.Second))
 			parked, still = max(parked, slow), max(still, slow)
 		}
 		every = parked / 4
 	}
+	f := &fill{vol: harness.NewVolume(harness.BackpressureBound + 1), done: make(chan error, 1)}
+	gid := make(chan uint64, 1)
+	go func() {
+		gid <- harness.GoroutineID()
+		f.done <- harness.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
+	}()
+	writer := <-gid
 	ends := specTimeEnds()
 	tick := time.NewTicker(every)
 	defer tick.Stop()

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 
@@ -23,15 +24,16 @@ import (
 func main() {
 	reportPath := flag.String("report", "out/report/conformance.json", "the gallery run's streamspec report")
 	ginkgoPath := flag.String("ginkgo", "out/ginkgo.json", "the same run's Ginkgo JSON report (whole failure messages)")
+	longDir := flag.String("long", "out/long", "the long lifetimes runs' reports, one directory a proxy")
 	out := flag.String("o", "../docs/gallery.md", "the page to write")
 	flag.Parse()
-	if err := run(*reportPath, *ginkgoPath, *out); err != nil {
+	if err := run(*reportPath, *ginkgoPath, *longDir, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gallery:", err)
 		os.Exit(1)
 	}
 }
 
-func run(reportPath, ginkgoPath, out string) error {
+func run(reportPath, ginkgoPath, longDir, out string) error {
 	rep, err := readReport(reportPath)
 	if err != nil {
 		return fmt.Errorf("%w (did the gallery run build and finish? see its log)", err)
@@ -40,35 +42,25 @@ func run(reportPath, ginkgoPath, out string) error {
 	if err != nil {
 		return err
 	}
-	var cells []gallery.Cell
-	for _, r := range rep.Results {
-		cells = append(cells, gallery.Cell{Result: r, Message: messages[[2]string{r.Transport, r.Behaviour}]})
-	}
 	entries := gallery.Entries()
-	var names, behaviours []string
-	for _, e := range entries {
-		names = append(names, e.Name)
+	r := gallery.Run{Entries: entries, Behaviours: harness.Catalogue(), Versions: versions(entries, rep), Long: longLifetimes(longDir, entries)}
+	for _, res := range rep.Results {
+		r.Cells = append(r.Cells, gallery.Cell{Result: res, Message: messages[[2]string{res.Transport, res.Behaviour}]})
 	}
-	for _, b := range harness.Catalogue() {
-		behaviours = append(behaviours, b.ID)
+	problems, notes, agreed := gallery.Check(r, gallery.Findings)
+	for _, n := range notes {
+		fmt.Println("gallery:", n)
 	}
-	for _, t := range rep.Transports {
-		if t.Unavailable != "" {
-			fmt.Printf("gallery: %s is unavailable here (%s): its findings are not checked\n", t.Name, t.Unavailable)
-		}
-	}
-	problems, agreed := gallery.Check(cells, names, behaviours, gallery.Findings)
 	for _, p := range problems {
 		fmt.Println("gallery:", p)
 	}
-	fmt.Printf("gallery: %d entries, %d results, %d findings; %d passed, %d failed\n",
-		len(entries), len(cells), len(gallery.Findings), agreed, len(problems))
+	fmt.Printf("gallery: %d entries, %d results, %d findings; %d checks passed, %d failed\n",
+		len(entries), len(r.Cells), len(gallery.Findings), agreed, len(problems))
 	if len(problems) > 0 {
 		return fmt.Errorf("the run and gallery/findings.go disagree; %s not written", out)
 	}
-	doc := gallery.Doc{Report: rep, Cells: cells, Entries: entries, Versions: versions(entries, rep), Findings: gallery.Findings}
 	var b bytes.Buffer
-	if err := doc.Write(&b); err != nil {
+	if err := (gallery.Doc{Report: rep, Run: r, Findings: gallery.Findings}).Write(&b); err != nil {
 		return err
 	}
 	if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
@@ -76,6 +68,27 @@ func run(reportPath, ginkgoPath, out string) error {
 	}
 	fmt.Println("gallery: wrote", out)
 	return nil
+}
+
+// longLifetimes reads the long lifetimes run of each proxy marked Long,
+// where its report is.
+func longLifetimes(dir string, entries []gallery.Entry) map[string]gallery.Cell {
+	out := map[string]gallery.Cell{}
+	for _, e := range entries {
+		if e.Proxy == nil || !e.Proxy.Long {
+			continue
+		}
+		rep, err := readReport(filepath.Join(dir, e.Name, "conformance.json"))
+		if err != nil {
+			continue // Check reports the missing result
+		}
+		for _, res := range rep.Results {
+			if res.Transport == e.Name && res.Behaviour == harness.Lifetimes.ID {
+				out[e.Name] = gallery.Cell{Result: res}
+			}
+		}
+	}
+	return out
 }
 
 func readReport(path string) (*report.Report, error) {

@@ -28,7 +28,17 @@ func Unusuals() []Entry {
 		legal(IOPipes(), "io.Pipe pairs through FromReadWriteClosers: no deadlines"),
 		slow(legal(Throttled(1_000_000), "the zoo queue behind a token bucket: 1 MB/s each way")),
 		slow(legal(Throttled(300_000), "the zoo queue behind a token bucket: 0.3 MB/s each way, a reliable-UDP library's pace")),
+		slow(legal(SlowStart(), "kcp-go's pace at its defaults: each fresh pair starts at 27.5 kB/s and gains 21 kB/s a second, up to 440 kB/s")),
 	}
+}
+
+// SlowStart is the zoo queue behind a token bucket shaped like a kcp-go
+// session at its defaults on loopback (measured: 2 packets of 1376 B per
+// 100 ms interval at first, one more every 1.3 s or so, up to its 32-packet
+// window, kcp.go IKCP_WND_SND, IKCP_INTERVAL): a correct transport whose
+// every fresh pair is slow for seconds.
+func SlowStart() harness.Transport {
+	return queueTransport("zoo-slow-start", quirks{rate: 27_500, ramp: 21_000, rampTo: 440_000}, nil)
 }
 
 func slow(e Entry) Entry { e.Slow = true; return e }

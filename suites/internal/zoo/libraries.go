@@ -2,6 +2,7 @@ package zoo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -30,6 +31,10 @@ func Libraries() []Entry {
 		}),
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			What: "coder/websocket NetConn: slow Close, Close errors after the peer closed, and a deadline that fires during a call closes the connection (documented in netconn.go)"},
+		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return struct{ net.Conn }{timeoutsAs{e, yamuxTimeout}} }),
+			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
+			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
+			What:     "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
 			Kind: Broken, Target: harness.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},
@@ -147,6 +152,22 @@ func (c sshChannel) Close() error {
 	return c.e.Close()
 }
 
+// yamuxTimeout reports a timeout as hashicorp/yamux does (const.go:
+// ErrTimeout = &NetError{err: fmt.Errorf("i/o deadline reached"), timeout:
+// true}, and NetError has no Unwrap).
+func yamuxTimeout(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return yamuxNetError{}
+	}
+	return err
+}
+
+type yamuxNetError struct{}
+
+func (yamuxNetError) Error() string   { return "i/o deadline reached" }
+func (yamuxNetError) Timeout() bool   { return true }
+func (yamuxNetError) Temporary() bool { return false }
+
 // Streams lists multiplexer streams shaped like hashicorp/yamux's and
 // quic-go's, whose Close is a half-close, declared as a user would.
 func Streams() []Entry {
@@ -162,7 +183,92 @@ func Streams() []Entry {
 			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID,
 				harness.CloseUnblocks.ID, harness.PeerGone.ID, harness.ClosedPeerErrors.ID},
 			What: "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
+		{Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("zoo-quic-close-in-write", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
+			a, b := newQueuePair(quirks{})
+			return newStrictQUICStream(a), newStrictQUICStream(b), func() { a.Close(); b.Close() }, nil
+		}), func(e io.Closer) error { s := e.(*strictQUICStream); s.CancelRead(0); return s.Close() }),
+			Kind: Library, Observed: true, Fails: []string{harness.CloseUnblocks.ID},
+			What: "a quic-go stream whose Write, blocked when Close is called, is never woken (send_stream.go: Close \"must not be called concurrently with [SendStream.Write]\"; closeForShutdown then sets no error for it)"},
+		{Transport: QUICTimerClose(), Kind: Legal, Observed: true,
+			What: "a quic-go connection's socket: after stop, a timer wakes its parked listener 3 PTO later, which closes the UDP socket (transport.go ReplaceWithClosed)"},
 	}
+}
+
+// strictQUICStream is a quicStream whose Write, pending when Close is
+// called, never returns, unless the peer's STOP_SENDING came first:
+// quic-go's Close sets finishedWriting, so neither it nor the connection's
+// shutdown (closeForShutdown sets shutdownErr only if !finishedWriting)
+// gives the waiting Write an error. The peer's CancelRead fails this
+// end's Writes a network round trip later (stopSendingDelay), as the
+// STOP_SENDING frame does (CancelWrite on its arrival sets resetErr).
+type strictQUICStream struct {
+	*quicStream
+	writing           atomic.Int32
+	closedDuringWrite atomic.Bool
+}
+
+const stopSendingDelay = 10 * time.Millisecond
+
+func newStrictQUICStream(e *end) *strictQUICStream {
+	return &strictQUICStream{quicStream: &quicStream{e}}
+}
+
+func (s *strictQUICStream) Write(p []byte) (int, error) {
+	s.writing.Add(1)
+	n, err := s.quicStream.Write(p)
+	s.writing.Add(-1)
+	if err != nil && s.closedDuringWrite.Load() {
+		select {} // send_stream.go write: waits on writeChan for good
+	}
+	return n, err
+}
+
+func (s *strictQUICStream) Close() error {
+	if s.writing.Load() > 0 {
+		s.closedDuringWrite.Store(true)
+	}
+	return s.quicStream.Close()
+}
+
+func (s *strictQUICStream) CancelRead(code uint64) {
+	s.e.readShut.Store(true)
+	time.AfterFunc(stopSendingDelay, s.e.closeRead)
+}
+
+// quicCloseDelay stands for quic-go's 3 PTO (connection.go: a closed
+// connection's IDs are kept 3*PTO, a few milliseconds on loopback).
+const quicCloseDelay = 5 * time.Millisecond
+
+// QUICTimerClose is a healthy queue pair with a UDP socket per pair,
+// released as quic-go's single-use transports release theirs (quic-go
+// transport.go): a listener goroutine is parked reading it and a send-queue
+// goroutine waits for the listener; stop only arms a timer (ReplaceWithClosed's
+// time.AfterFunc), whose deadline wakes the listener, which closes the
+// socket and ends both goroutines. Nothing is left, a few milliseconds
+// after stop returns, with every goroutine parked meanwhile.
+func QUICTimerClose() harness.Transport {
+	return harness.FromMakePipe("zoo-quic-timer-close", func() (net.Conn, net.Conn, func(), error) {
+		conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		listening := make(chan struct{})
+		go func() { // Transport.listen
+			defer close(listening)
+			buf := make([]byte, 1500)
+			for {
+				if _, _, err := conn.ReadFrom(buf); err != nil {
+					conn.Close()
+					return
+				}
+			}
+		}()
+		go func() { <-listening }() // Transport.runSendQueue
+		a, b := newQueuePair(quirks{})
+		return a, b, func() {
+			time.AfterFunc(quicCloseDelay, func() { conn.SetReadDeadline(time.Now()) }) // maybeStopListening
+		}, nil
+	})
 }
 
 // muxStream behaves like a hashicorp/yamux stream (stream.go Close): Close

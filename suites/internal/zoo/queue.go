@@ -24,7 +24,9 @@ type quirks struct {
 	stopCloses   bool // (not a fault) stop closes the endpoints, for wrappers whose Close does not
 	capacityHint int  // queue size in bytes; QueueSize when 0
 	rate         int  // (not a fault) bytes a second each direction takes in, through a token bucket; 0: no limit
-	stallAfter   int  // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
+	ramp         int  // (not a fault) bytes a second the rate grows by every second, up to rampTo: a slow start
+	rampTo       int
+	stallAfter   int // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
 }
 
 // QueueSize is the capacity of each direction of a zoo queue: the same as
@@ -83,7 +85,7 @@ type direction struct {
 func newDirection(size int, q quirks) *direction {
 	d := &direction{ring: ring{buf: make([]byte, size), grow: q.unbounded}, changed: make(chan struct{}), room: -1}
 	if q.rate > 0 {
-		d.bucket = newBucket(q.rate)
+		d.bucket = newBucket(q.rate, q.ramp, q.rampTo)
 	}
 	if q.stallAfter > 0 {
 		d.room = q.stallAfter
@@ -114,29 +116,45 @@ func (d *direction) took(m int) {
 }
 
 // bucket is a token bucket: bytes flow at rate a second, in bursts of at
-// most burst bytes, like a link of that rate with a small queue in front.
+// most a tenth of that (at most 64 KiB), like a link of that rate with a
+// small queue in front. With ramp, the rate grows by ramp every second
+// from the bucket's start, up to rampTo, as a congestion window opens.
 type bucket struct {
-	rate, burst float64
-	tokens      float64
-	last        time.Time
+	rate, ramp, rampTo float64
+	tokens             float64
+	start, last        time.Time
 }
 
-func newBucket(rate int) *bucket {
-	burst := min(float64(rate)/10, 64<<10) // 100 ms worth, at most 64 KiB: a late timer does not cost the rate
-	return &bucket{rate: float64(rate), burst: burst, tokens: burst, last: time.Now()}
+func newBucket(rate, ramp, rampTo int) *bucket {
+	now := time.Now()
+	b := &bucket{rate: float64(rate), ramp: float64(ramp), rampTo: float64(rampTo), start: now, last: now}
+	b.tokens = b.burst(b.rateAt(now))
+	return b
 }
+
+// rateAt is the rate at time t.
+func (b *bucket) rateAt(t time.Time) float64 {
+	if b.ramp == 0 {
+		return b.rate
+	}
+	return min(b.rampTo, b.rate+b.ramp*t.Sub(b.start).Seconds())
+}
+
+// burst is 100 ms worth at rate, at most 64 KiB: a late timer does not cost the rate.
+func (b *bucket) burst(rate float64) float64 { return min(rate/10, 64<<10) }
 
 // take refills the bucket and returns how many of n bytes it allows now;
 // when none, a timer for when a useful amount will be there.
 func (b *bucket) take(n int) (int, <-chan time.Time) {
 	now := time.Now()
-	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	rate := b.rateAt(now)
+	b.tokens = min(b.burst(rate), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
 	if m := min(n, int(b.tokens)); m > 0 {
 		return m, nil
 	}
-	want := min(float64(n), b.burst) - b.tokens
-	return 0, time.After(time.Duration(want / b.rate * float64(time.Second)))
+	want := min(float64(n), b.burst(rate)) - b.tokens
+	return 0, time.After(time.Duration(want / rate * float64(time.Second)))
 }
 
 func (b *bucket) spend(m int) { b.tokens -= float64(m) }

@@ -133,19 +133,24 @@ type ignoresWriteDeadline struct{ Conn }
 func (c ignoresWriteDeadline) SetWriteDeadline(time.Time) error { return nil }
 func (c ignoresWriteDeadline) SetDeadline(t time.Time) error    { return c.Conn.SetReadDeadline(t) }
 
-// plainTimeouts reports timeouts as plain errors, not net.Error.
-type plainTimeouts struct{ Conn }
+// timeoutsAs reports the queue's errors as as makes them: timeouts of
+// another kind.
+type timeoutsAs struct {
+	Conn
+	as func(error) error
+}
 
-func (c plainTimeouts) Read(p []byte) (int, error) {
+func (c timeoutsAs) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	return n, plain(err)
+	return n, c.as(err)
 }
 
-func (c plainTimeouts) Write(p []byte) (int, error) {
+func (c timeoutsAs) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
-	return n, plain(err)
+	return n, c.as(err)
 }
 
+// plain reports a timeout as a plain error, not a net.Error.
 func plain(err error) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return errors.New("i/o timeout")

@@ -40,6 +40,11 @@ type Entry struct {
 	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
 	Fails    []string // for Library: the contract specs it must fail
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
+	// Outcomes maps observed specs to the outcome each must record.
+	Outcomes map[string]string
+	// Unsupported lists specs it must report unsupported: for a transport
+	// that leaks per pair, skipped before a pair was opened.
+	Unsupported []string
 }
 
 func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Conn) Conn) Entry {
@@ -84,7 +89,7 @@ func Faults() []Entry {
 		broken("ignores-read-deadline", "accepts a read deadline and ignores it", harness.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return ignoresReadDeadline{c} }),
 		broken("plain-timeouts", "timeouts are plain errors, not net.Error", harness.ReadDeadlines, quirks{},
-			func(c Conn) Conn { return plainTimeouts{c} }),
+			func(c Conn) Conn { return timeoutsAs{c, plain} }),
 		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", harness.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
 		broken("ignores-write-deadline", "accepts a write deadline and ignores it", harness.WriteDeadlines, quirks{},

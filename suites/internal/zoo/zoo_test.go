@@ -43,9 +43,9 @@ type group struct {
 // hostile or slow transport alone, since it mostly waits, and every entry
 // that runs the observed specs too alone, on every spec.
 func groups() map[string]group {
-	faults, legal := of(zoo.Broken), of(zoo.Legal)
+	faults := slices.DeleteFunc(of(zoo.Broken), func(e zoo.Entry) bool { return e.Observed })
 	g := map[string]group{
-		"legal":    {entries: slices.DeleteFunc(legal, func(e zoo.Entry) bool { return e.Observed || e.Slow })},
+		"legal":    {entries: slices.DeleteFunc(of(zoo.Legal), func(e zoo.Entry) bool { return e.Observed || e.Slow })},
 		"faults-1": {entries: faults[:len(faults)/2]},
 		"faults-2": {entries: faults[len(faults)/2:]},
 	}
@@ -202,6 +202,12 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 			others = append(others, r.LeafNodeText)
 		}
 	}
+	for _, id := range e.Unsupported {
+		i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id })
+		if i < 0 || !strings.HasPrefix(reports[i].Failure.Message, harness.UnsupportedPrefix) || reports[i].State != types.SpecStateSkipped {
+			t.Errorf("%s (%s): %s must be unsupported, skipped before a pair is opened; got %v", name, e.What, id, stateOf(reports, i))
+		}
+	}
 	verdict := "NOT CAUGHT"
 	i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == e.Target })
 	switch {
@@ -267,6 +273,11 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 			t.Errorf("%s (%s: %s): %s ended %s: %s", name, e.Kind, e.What, r.LeafNodeText, r.State, r.Failure.Message)
 		}
 	}
+	for id, want := range e.Outcomes {
+		if got := outcome(reports, id); got != want {
+			t.Errorf("%s (%s): %s recorded outcome %q, want %q", name, e.What, id, got, want)
+		}
+	}
 	for _, id := range slices.Concat(fails, e.MustRun) {
 		if !slices.ContainsFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id }) {
 			t.Errorf("%s (%s): %s did not run", name, e.What, id)
@@ -309,6 +320,33 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 		t.Errorf("%s (%s): no spec failed", name, e.What)
 	}
 	return row(name, e.What, fmt.Sprintf("%d of %d specs failed", len(failed), len(reports)), "slowest "+seconds(slowest), example)
+}
+
+// outcome is the outcome the spec id recorded, from its observation
+// entries.
+func outcome(reports []types.SpecReport, id string) string {
+	for _, r := range reports {
+		if r.LeafNodeText != id {
+			continue
+		}
+		for _, e := range r.ReportEntries {
+			var o harness.Observation
+			if e.Name == harness.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
+				if v, ok := o.Values["outcome"].(string); ok {
+					return v
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// stateOf says how reports[i] ended, for a message.
+func stateOf(reports []types.SpecReport, i int) string {
+	if i < 0 {
+		return "no result"
+	}
+	return reports[i].State.String() + ": " + firstLine(reports[i].Failure.Message)
 }
 
 func row(cells ...string) string { return strings.Join(cells, "\t") }
