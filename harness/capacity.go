@@ -281,6 +281,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 	}
 	tick := time.NewTicker(window / 4)
 	defer tick.Stop()
+	quiet := 0
 	for {
 		go write()
 		size := <-pending
@@ -313,14 +314,29 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 		if c.AcceptedBytes > cfg.limit {
 			return c, fmt.Errorf("%d bytes accepted without blocking: more than the %d-byte limit", c.AcceptedBytes, cfg.limit)
 		}
-		if res.err != nil {
-			var ne net.Error
-			if errors.As(res.err, &ne) && ne.Timeout() {
-				_ = writer.SetWriteDeadline(time.Time{})
-				c.SettleMillis = window.Milliseconds()
-				return c, nil
-			}
+		if res.err == nil {
+			quiet = 0
+			continue
+		}
+		var ne net.Error
+		if !errors.As(res.err, &ne) || !ne.Timeout() {
 			return c, fmt.Errorf("Write after %d bytes: %w", c.AcceptedBytes, res.err)
+		}
+		// A Write that timed out having taken bytes was slow, not blocked
+		// (a throttled link takes a little every window): go on. Blocked is
+		// quietWindows timed-out Writes in a row that took nothing.
+		if quiet = quiet + 1; res.n > 0 {
+			quiet = 0
+		}
+		if quiet >= quietWindows {
+			_ = writer.SetWriteDeadline(time.Time{})
+			c.SettleMillis = (quietWindows * window).Milliseconds()
+			return c, nil
 		}
 	}
 }
+
+// quietWindows is how many write-deadline windows in a row must pass with
+// nothing accepted before a writer without descriptors counts as blocked:
+// one can pass empty on a transport that sends in bursts.
+const quietWindows = 2

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -483,4 +484,53 @@ func TestWakeupUsesSndbufAtTheWakeup(t *testing.T) {
 	}
 	w.SoSndbuf = w.SoSndbufBlocked // the value read when the writer blocked
 	wantErr(t, harness.CheckWakeup("linux", harness.KindTCP, 4096, w), "2 678 784 B queued against 2/3 of 3 939 840")
+}
+
+// A slow transport without descriptors is slow, not blocked, while each
+// timed-out Write still takes bytes: a pipe behind a 50 kB/s link, with
+// its descriptor hidden, is measured at its 64 KiB, not at the few hundred
+// bytes that fit in the first write-deadline window.
+func TestSlowWriterIsFilledToItsCapacity(t *testing.T) {
+	linuxOnly(t)
+	tr := harness.New("slow-pipe", harness.Traits{Kind: harness.KindCustom}, func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		a, b, stop, err := transports.Pipe().Pair(ctx)
+		return &throttled{Conn: a}, struct{ net.Conn }{b}, stop, err
+	})
+	c := measure(t, tr)
+	if c.Method != harness.MethodDeadline || c.AcceptedBytes != 64<<10 {
+		t.Errorf("a 64 KiB pipe behind a slow link: method %s, %d bytes accepted, want %d", c.Method, c.AcceptedBytes, 64<<10)
+	}
+}
+
+// throttled writes 256 bytes every 5 ms, honouring its write deadline.
+type throttled struct {
+	net.Conn
+	mu       sync.Mutex
+	deadline time.Time
+}
+
+func (c *throttled) SetWriteDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.deadline = t
+	c.mu.Unlock()
+	return c.Conn.SetWriteDeadline(t)
+}
+
+func (c *throttled) Write(p []byte) (n int, err error) {
+	tick := time.NewTicker(5 * time.Millisecond) // the link's pace, not synchronisation
+	defer tick.Stop()
+	for n < len(p) {
+		c.mu.Lock()
+		d := c.deadline
+		c.mu.Unlock()
+		if !d.IsZero() && time.Now().After(d) {
+			return n, os.ErrDeadlineExceeded
+		}
+		m, err := c.Conn.Write(p[n:min(len(p), n+256)])
+		if n += m; err != nil {
+			return n, err
+		}
+		<-tick.C
+	}
+	return n, nil
 }
