@@ -12,7 +12,9 @@ import (
 // SweepRepeats is how many fresh pairs SweepCapacity measures at each
 // setting, at most: the spread between them is the noise Sweep.Response
 // weighs the differences between settings against. Two suffice when the
-// second round repeats the first to the byte (a kernel's buffers).
+// second round repeats the first to the byte (a kernel's buffers), or
+// when the third could not change the class (Sweep.Settled: a relay's
+// repeats, which scatter by more than the knob moves them).
 const SweepRepeats = 3
 
 // SweepCapacity measures capacity on fresh pairs of tr at each setting of
@@ -34,15 +36,19 @@ func SweepCapacity(ctx context.Context, tr Transport, knob string, settings []in
 			}
 			runs[i] = append(runs[i], c)
 		}
-		if round == 1 && !slices.ContainsFunc(runs, func(r []Capacity) bool { return r[0].AcceptedBytes != r[1].AcceptedBytes }) {
+		s.Points = s.Points[:0]
+		for i, size := range settings {
+			s.Points = append(s.Points, sweepPoint(int64(size), runs[i]))
+		}
+		if round == SweepRepeats-2 && (s.exact() || s.Settled()) {
 			break
 		}
 	}
-	for i, size := range settings {
-		s.Points = append(s.Points, sweepPoint(int64(size), runs[i]))
-	}
 	return s, nil
 }
+
+// exact: every point's repeats agree to the byte.
+func (s Sweep) exact() bool { return slices.Max(s.spreadsWithout(-1, -1)) == 0 }
 
 // sweepOnce measures one fresh pair at one setting.
 func sweepOnce(ctx context.Context, tr Transport, knob string, size, fixed int, opts []FillOption) (Capacity, error) {

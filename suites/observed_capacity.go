@@ -150,8 +150,8 @@ func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	for _, p := range s.Points {
 		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
 	}
-	if n := s.Noise(); n > 0 {
-		cells = append(cells, "repeats spread up to "+harness.Bytes(n))
+	if n := s.NoiseNote(); n != "" {
+		cells = append(cells, n)
 	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points, "noise_bytes": s.Noise()})
 	c.expect(harness.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
