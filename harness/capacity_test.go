@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -244,103 +242,6 @@ func mismatchedFrom(checks []harness.Check, basis harness.Basis, source string) 
 		}
 	}
 	return false
-}
-
-// Response classifies exactly where the repeats agree, and says noisy
-// where the spread between repeats leaves the class open, whichever way
-// the noise fell.
-func TestSweepResponse(t *testing.T) {
-	pts := func(acc ...int64) harness.Sweep {
-		s := harness.Sweep{}
-		for i, a := range acc {
-			s.Points = append(s.Points, harness.SweepPoint{Setting: int64(i), AcceptedBytes: a})
-		}
-		return s
-	}
-	for _, c := range []struct {
-		s    harness.Sweep
-		want string
-	}{
-		{pts(100, 200, 400), harness.Follows},
-		{pts(100, 120, 140), harness.Mixed}, // rising but by less than half
-		{pts(100, 105, 95), harness.Ignores},
-		{pts(100, 300, 200), harness.Mixed},
-		{pts(131071, 131072, 327680), harness.Mixed}, // XNU's SO_RCVBUF: flat, then up
-		{pts(100), harness.Mixed},
-		{repeated([]int64{100, 101, 99}, []int64{200, 202, 198}, []int64{400, 395, 405}), harness.Follows},
-		{repeated([]int64{1000, 1002, 998}, []int64{1002, 998, 1000}, []int64{1002, 1003, 1001}), harness.Ignores},
-		{repeated([]int64{1000, 1100, 900}, []int64{1050, 950, 1000}, []int64{1002, 1003, 1001}), harness.Noisy},
-		{repeated([]int64{3000, 3300, 3100}, []int64{3200, 3500, 3300}, []int64{3600, 3400, 3500}), harness.Noisy},
-		{repeated([]int64{1000, 1001}, []int64{1000, 999}, []int64{3000, 3002}), harness.Mixed},
-	} {
-		if got := c.s.Response(); got != c.want {
-			t.Errorf("%v: %s, want %s", c.s.Points, got, c.want)
-		}
-	}
-	if got := harness.Bytes(4264448); got != "4 264 448" {
-		t.Errorf("Bytes = %q", got)
-	}
-}
-
-// repeated is a sweep with each point's repeats; the point is their median.
-func repeated(samples ...[]int64) harness.Sweep {
-	s := harness.Sweep{Knob: harness.KnobSndbuf}
-	for i, sm := range samples {
-		sorted := slices.Sorted(slices.Values(sm))
-		s.Points = append(s.Points, harness.SweepPoint{Setting: int64(i + 1), AcceptedBytes: sorted[len(sorted)/2], Samples: sm})
-	}
-	return s
-}
-
-// A relay's sweep: each setting's true capacity is a base that hardly
-// depends on the knob, plus noise from autotuned buffers as large as the
-// knob's effect (the shapes are socat's, measured here: repeats 0.1 to
-// 2.6 MB apart around 3.5 MB). Whatever the noise draws, the class MUST
-// NOT flip between follows, ignores and mixed: it says noisy every time.
-// The kernels' shapes, with the same draws, keep their one class: a
-// shaped path's largest setting wobbles alone (netns, 43 kB apart at
-// 256 KiB) and must still follow. Two harder relay shapes (noise as
-// large as the knob's effect, or a third of it) must say noisy too.
-func TestSweepResponseIsStableUnderNoise(t *testing.T) {
-	const runs = 10000
-	rng := rand.New(rand.NewPCG(1, 2))
-	classes := func(base, noise []float64) map[string]int {
-		seen := map[string]int{}
-		for range runs {
-			var samples [][]int64
-			for i, b := range base {
-				var sm []int64
-				for range harness.SweepRepeats {
-					sm = append(sm, int64(b+noise[i]*(2*rng.Float64()-1)))
-				}
-				samples = append(samples, sm)
-			}
-			seen[repeated(samples...).Response()]++
-		}
-		return seen
-	}
-	same := func(n float64) []float64 { return []float64{n, n, n} }
-	for _, shape := range []struct {
-		name        string
-		base, noise []float64
-		want        string
-	}{
-		{"socat SO_SNDBUF", []float64{3.6e6, 3.8e6, 3.9e6}, same(0.5e6), harness.Noisy},
-		{"socat SO_RCVBUF", []float64{3.7e6, 3.4e6, 3.9e6}, same(0.4e6), harness.Noisy},
-		{"socat SO_RCVBUF, earlier run", []float64{3.2e6, 3.7e6, 3.9e6}, same(0.3e6), harness.Noisy},
-		{"a relay, ±4.5%, knob 4.5%", []float64{3.30e6, 3.35e6, 3.45e6}, same(0.15e6), harness.Noisy},
-		{"a relay, ±7%, knob 20%", []float64{3.20e6, 3.55e6, 3.85e6}, same(0.25e6), harness.Noisy},
-		{"a relay following its knob", []float64{1e6, 3e6, 9e6}, same(0.1e6), harness.Follows},
-		{"Linux TCP SO_SNDBUF", []float64{160768, 256000, 672768}, same(100), harness.Follows},
-		{"netns SO_SNDBUF", []float64{171528, 278016, 665000}, []float64{0, 0, 40000}, harness.Follows},
-		{"XNU TCP SO_RCVBUF", []float64{131071, 131072, 327680}, same(500), harness.Mixed},
-		{"Unix SO_RCVBUF", []float64{131072, 131072, 131072}, same(0), harness.Ignores},
-	} {
-		seen := classes(shape.base, shape.noise)
-		if seen[shape.want] != runs {
-			t.Errorf("%s: %v over %d runs, want %s every time", shape.name, seen, runs, shape.want)
-		}
-	}
 }
 
 // relayPipe is a pipe transport with a goroutine copying between two

@@ -7,42 +7,61 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"sync"
 )
 
 // SweepRepeats is how many fresh pairs SweepCapacity measures at each
 // setting, at most: the spread between them is the noise Sweep.Response
 // weighs the differences between settings against. Two suffice when the
-// second round repeats the first to the byte (a kernel's buffers).
+// second round repeats the first to the byte (a kernel's buffers), or
+// when the third could not change the class (Sweep.Settled: a relay's
+// repeats, which scatter by more than the knob moves them).
 const SweepRepeats = 3
 
 // SweepCapacity measures capacity on fresh pairs of tr at each setting of
 // knob, SweepRepeats times, A writing and B reading, after SetKnob has
-// applied the setting (and fixed on the other side of a buffer knob). The
-// repeats go round the settings in turn, so that a change in the
-// machine's load over the sweep shows as spread between repeats, not as a
-// response to the knob. Each pair is closed before the next opens, its
+// applied the setting (and fixed on the other side of a buffer knob). A
+// round measures every setting at once, each on its own pair, and the
+// rounds follow one another, so that a change in the machine's load
+// during the sweep hits every setting alike and shows as spread between
+// repeats, not as a response to the knob; and a round costs its slowest
+// fill, which mostly waits (for delayed ACKs, for a relay's buffers to
+// grow), not the sum of them. Each pair is closed once its fill ends, its
 // reader first so that a writer with a full buffer is not left waiting on
 // Close. A point is the median repeat.
 func SweepCapacity(ctx context.Context, tr Transport, knob string, settings []int, fixed int, opts ...FillOption) (Sweep, error) {
 	s := Sweep{Transport: tr.Name(), Knob: knob}
 	runs := make([][]Capacity, len(settings))
 	for round := range SweepRepeats {
+		got := make([]Capacity, len(settings))
+		errs := make([]error, len(settings))
+		var wg sync.WaitGroup
 		for i, size := range settings {
-			c, err := sweepOnce(ctx, tr, knob, size, fixed, opts)
-			if err != nil {
-				return s, fmt.Errorf("%s %d: %w", knob, size, err)
-			}
-			runs[i] = append(runs[i], c)
+			wg.Go(func() {
+				got[i], errs[i] = sweepOnce(ctx, tr, knob, size, fixed, opts)
+				if errs[i] != nil {
+					errs[i] = fmt.Errorf("%s %d: %w", knob, size, errs[i])
+				}
+			})
 		}
-		if round == 1 && !slices.ContainsFunc(runs, func(r []Capacity) bool { return r[0].AcceptedBytes != r[1].AcceptedBytes }) {
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return s, err
+		}
+		s.Points = s.Points[:0]
+		for i, size := range settings {
+			runs[i] = append(runs[i], got[i])
+			s.Points = append(s.Points, sweepPoint(int64(size), runs[i]))
+		}
+		if round == SweepRepeats-2 && (s.exact() || s.Settled()) {
 			break
 		}
 	}
-	for i, size := range settings {
-		s.Points = append(s.Points, sweepPoint(int64(size), runs[i]))
-	}
 	return s, nil
 }
+
+// exact: every point's repeats agree to the byte.
+func (s Sweep) exact() bool { return slices.Max(s.spreadsWithout(-1, -1)) == 0 }
 
 // sweepOnce measures one fresh pair at one setting.
 func sweepOnce(ctx context.Context, tr Transport, knob string, size, fixed int, opts []FillOption) (Capacity, error) {

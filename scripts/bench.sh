@@ -14,7 +14,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bin=$tmp/suites.test
 go test -c -o "$bin" ./suites
-now() { date +%s.%N; }
+# now: seconds since the epoch, to the millisecond. GNU date's %N is not in
+# macOS's date (it prints a literal N); Perl's Time::HiRes is on both.
+now() { perl -MTime::HiRes=time -e 'printf "%.3f\n", time'; }
+now >/dev/null 2>&1 || { echo "bench: needs perl with Time::HiRes to time the runs" >&2; exit 2; }
 silences=${SILENCES:-half-close-reply-after-silence lifetimes}
 fast=${FAST:-tcp4 unix os-pipe}
 skip="(^| )($(echo $silences | tr ' ' '|'))\$"

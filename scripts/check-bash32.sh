@@ -26,7 +26,8 @@ test -v (bash 4.2)	[[][[]?[[:space:]]+-v[[:space:]]
 read -i or read -N	(^|[[:space:];])read[[:space:]]+-[[:alpha:]]*[iN]
 printf %()T (bash 4.2)	%[(][^)]*[)]T
 $BASHPID or $EPOCHSECONDS	[$][{]?(BASHPID|EPOCHSECONDS|EPOCHREALTIME)
-brace range with a step ({1..9..2})	[{]-?[0-9]+[.][.]-?[0-9]+[.][.]-?[0-9]+[}]'
+brace range with a step ({1..9..2})	[{]-?[0-9]+[.][.]-?[0-9]+[.][.]-?[0-9]+[}]
+GNU date %N (macOS date prints N)	date[[:space:]].*[+][^[:space:]]*%N'
 bad=0
 tab=$(printf '\t')
 for f in "$@"; do

@@ -62,19 +62,22 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 	last := []byte("the last message before Close")
 	type ending struct{ write, close error }
 	closed := make(chan ending, 1)
+	var gid atomic.Uint64 // the goroutine of A's last Write, then of its Close
 	go func() {
+		gid.Store(harness.GoroutineID())
 		if _, err := c.A.Write(last); err != nil {
 			closed <- ending{write: err}
 			return
 		}
-		closed <- ending{close: closeOne(c.Transport, "A.Close", c.A)} // returns by harness.CloseTimeout
+		gid.Store(0)
+		a := onClose{c.A, func() { gid.Store(harness.GoroutineID()) }}
+		closed <- ending{close: closeOne(c.Transport, "A.Close", a)} // returns by harness.CloseTimeout
 	}()
-	// A buffered transport is done at once; a synchronous one (net.Pipe)
-	// waits for B to read, so B starts after the bound either way.
-	select {
-	case e := <-closed:
+	// B stays idle while A's Write and Close go on by themselves: a
+	// buffered transport is done at once; a synchronous one (net.Pipe)
+	// waits, parked, for B to read, or a Close for the peer's reply.
+	if e, ok := doneOrParked(closed, &gid, c.parkedWindow()); ok {
 		closed <- e
-	case <-time.After(settleBound):
 	}
 	got := make([]byte, len(last))
 	if err := readFull(c.B, got, OpBound, "B reads the last message"); err != nil {
@@ -92,6 +95,14 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 		Fail(fmt.Sprintf("transport %s: %v", c.Transport, end.close))
 	}
 })
+
+// onClose is a net.Conn that calls before on Close, from Close's goroutine.
+type onClose struct {
+	net.Conn
+	before func()
+}
+
+func (c onClose) Close() error { c.before(); return c.Conn.Close() }
 
 // Close MUST unblock a pending Read and a Write blocked by backpressure on
 // that endpoint, each with an error; Read and Write after Close MUST fail;

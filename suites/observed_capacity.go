@@ -2,10 +2,10 @@ package suites
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -28,23 +28,23 @@ const capacityRepeats = 3
 var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
 	closeReaderFirst(c.Pair)
 	exp := gmeasure.NewExperiment("capacity " + c.Transport)
-	var first harness.Capacity
-	exp.Sample(func(i int) {
-		a, b := c.A, c.B
-		if i > 0 {
-			p := openAnother(ctx, c)
-			a, b = p.A, p.B
+	caps, _ := onPairs(ctx, c, "measuring capacity", capacityRepeats, func(p *harness.Pair) (harness.Capacity, error) {
+		cp, err := harness.MeasureCapacity(ctx, p.A, p.B, fillOptions(c)...)
+		if err != nil {
+			err = fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err)
 		}
-		cp := measureCapacity(ctx, c, a, b)
+		return cp, err
+	})
+	for i, cp := range caps {
+		cp.Transport = c.Transport
 		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
 		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
-		if i == 0 {
-			first = cp
-		}
 		checks, err := harness.CheckCapacity(checkos.GOOS, c.Kind, cp)
 		c.must(fmt.Sprintf("sample %d", i+1), err)
 		c.expect(checks...)
-	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	}
+	first := caps[0]
+	first.Transport = c.Transport
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
 	acc := exp.GetStats("accepted")
@@ -99,15 +99,16 @@ var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext
 // window updates, so fresh pairs are sampled for a median and spread.
 var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
 	exp := gmeasure.NewExperiment("wakeup " + c.Transport)
-	var first harness.Wakeup
-	var settle int64
-	exp.Sample(func(i int) {
-		p := c.Pair
-		if i > 0 {
-			p = openAnother(ctx, c)
-		}
+	type sample struct {
+		cp harness.Capacity
+		wk harness.Wakeup
+	}
+	samples, pairs := onPairs(ctx, c, "measuring the wake-up", capacityRepeats, func(p *harness.Pair) (sample, error) {
 		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
-		c.must("measuring the wake-up", err)
+		return sample{cp, wk}, err
+	})
+	for i, sm := range samples {
+		wk, p := sm.wk, pairs[i]
 		wk.Transport = c.Transport
 		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
 		c.must(fmt.Sprintf("sample %d", i+1), harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk))
@@ -115,10 +116,9 @@ var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext,
 			c.mustSetDeadline("A.SetWriteDeadline", p.A.SetWriteDeadline, time.Now().Add(OpBound))
 			c.mustWithin(2*OpBound, "A.Write after the writer was woken", func() error { _, err := p.A.Write(make([]byte, 1024)); return err })
 		}
-		if i == 0 {
-			first, settle = wk, cp.SettleMillis
-		}
-	}, gmeasure.SamplingConfig{N: capacityRepeats, Duration: 5 * time.Second})
+	}
+	first, settle := samples[0].wk, samples[0].cp.SettleMillis
+	first.Transport = c.Transport
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 	AddReportEntry(harness.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
 	st := exp.GetStats("wakeup after")
@@ -150,22 +150,36 @@ func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	for _, p := range s.Points {
 		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
 	}
-	if n := s.Noise(); n > 0 {
-		cells = append(cells, "repeats spread up to "+harness.Bytes(n))
+	if n := s.NoiseNote(); n != "" {
+		cells = append(cells, n)
 	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points, "noise_bytes": s.Noise()})
 	c.expect(harness.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
 }
 
-// measureCapacity fills a→b and fails the spec on an error.
-func measureCapacity(ctx SpecContext, c *Case, a, b net.Conn) harness.Capacity {
+// onPairs runs measure on n pairs of the transport at once, the spec's
+// own and n-1 fresh ones, and returns the results and the pairs in that
+// order; an error fails the spec (c.must, as what). The fills mostly wait
+// (for delayed ACKs, for autotuned buffers to grow), so n pairs cost
+// about one, and a change in the machine's load hits them all alike.
+func onPairs[T any](ctx SpecContext, c *Case, what string, n int, measure func(p *harness.Pair) (T, error)) ([]T, []*harness.Pair) {
 	GinkgoHelper()
-	cp, err := harness.MeasureCapacity(ctx, a, b, fillOptions(c)...)
-	cp.Transport = c.Transport
-	if err != nil {
-		c.must("measuring capacity", fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err))
+	pairs := []*harness.Pair{c.Pair}
+	for range n - 1 {
+		pairs = append(pairs, openAnother(ctx, c))
 	}
-	return cp
+	out, errs := make([]T, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i, p := range pairs {
+		wg.Go(func() { out[i], errs[i] = measure(p) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			c.must(what, fmt.Errorf("sample %d of %d: %w", i+1, n, err))
+		}
+	}
+	return out, pairs
 }
 
 func fillOptions(c *Case) []harness.FillOption {

@@ -32,10 +32,18 @@ var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Cas
 
 // Capacity and bytes in flight against the path's bandwidth-delay product,
 // one fresh pair per path variant, each measured as in-flight is (and each
-// MUST pass its checks). A loss-based sender (cubic, reno) grows its window
-// until the bottleneck queue overflows, so its bytes in flight at the
-// largest product MUST be at least twice those at the smallest; bbr paces
-// to the bottleneck's rate and is only recorded.
+// MUST pass its checks). A loss-based sender (cubic, reno) can grow its
+// window until the bottleneck queue overflows, so its bytes in flight at
+// the largest product MUST reach at least twice those at the smallest; bbr
+// paces to the bottleneck's rate and is only recorded. The window grows
+// only while the sender is limited by it (include/net/tcp.h
+// tcp_is_cwnd_limited, checked by cubictcp_cong_avoid and
+// tcp_reno_cong_avoid) and shrinks at every loss, wherever it happens: a
+// loaded scheduler that starves the writer or the reader during the
+// warm-up can leave it far below the queue (245 840 B in flight at 2 MiB
+// with five retransmits, in the oversubscribed soak). So the largest
+// product gets up to pathAttempts fresh pairs, and the most in flight
+// counts; a path whose queue does not hold what it declares never grows.
 var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c *Case) {
 	np := networkPath(c)
 	variants := np.Variants()
@@ -43,38 +51,68 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 		Skip(fmt.Sprintf("%s%s has %d path variants, a sweep needs 3", harness.UnsupportedPrefix, c.Transport, len(variants)))
 	}
 	s := harness.Sweep{Transport: c.Transport, Knob: harness.KnobPath}
-	var cells []string
 	for _, v := range variants {
-		p, err := harness.Open(ctx, v.Transport)
-		c.must("opening a pair over "+v.Label, err)
-		DeferCleanup(func() {
-			if err := closePair(p); err != nil {
-				Fail(fmt.Sprintf("closing the pair over %s: %v", v.Label, err))
-			}
-		})
-		cp, at := measureInFlight(ctx, c, v.Transport, p.A, p.B)
-		c.must("bytes in flight", threeTerms(cp))
-		extra := map[string]int64{"in_flight_permille": 1000 * cp.InFlightBytes / max(cp.AcceptedBytes, 1)}
-		for k, val := range inFlightValues(cp, at) {
-			if n, ok := val.(int64); ok {
-				extra[k] = n
-			}
+		s.Points = append(s.Points, pathPoint(ctx, c, v))
+	}
+	cc := np.CongestionControl()
+	lossBased := harness.LossBased(cc)
+	first, last := s.Points[0].Extra["in_flight_bytes"], len(s.Points)-1
+	tries := []int64{s.Points[last].Extra["in_flight_bytes"]}
+	for lossBased && len(tries) < pathAttempts && s.Points[last].Extra["in_flight_bytes"] < 2*first {
+		pt := pathPoint(ctx, c, variants[last])
+		tries = append(tries, pt.Extra["in_flight_bytes"])
+		if pt.Extra["in_flight_bytes"] > s.Points[last].Extra["in_flight_bytes"] {
+			s.Points[last] = pt
 		}
-		s.Points = append(s.Points, harness.SweepPoint{Setting: v.Transport.BDP(), Label: v.Label, AcceptedBytes: cp.AcceptedBytes, Extra: extra})
-		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", v.Label, harness.Bytes(cp.AcceptedBytes), harness.Bytes(cp.InFlightBytes)))
+	}
+	var cells []string
+	for _, pt := range s.Points {
+		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", pt.Label, harness.Bytes(pt.AcceptedBytes), harness.Bytes(pt.Extra["in_flight_bytes"])))
 	}
 	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
-	cc := np.CongestionControl()
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
-		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc})
-	if !harness.LossBased(cc) {
-		return
-	}
-	first, last := s.Points[0].Extra["in_flight_bytes"], s.Points[len(s.Points)-1].Extra["in_flight_bytes"]
-	if last < 2*first {
-		c.must("bytes in flight", fmt.Errorf("they did not grow with the bandwidth-delay product: %s", strings.Join(cells, ", ")))
+		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc, "largest_in_flight_tries": tries})
+	if lossBased && s.Points[last].Extra["in_flight_bytes"] < 2*first {
+		c.must("bytes in flight", fmt.Errorf("they did not grow with the bandwidth-delay product (%s at the largest on %d fresh pairs): %s",
+			strings.Join(byteList(tries), ", "), len(tries), strings.Join(cells, ", ")))
 	}
 })
+
+// pathAttempts is how many fresh pairs the largest product of
+// capacity-vs-path gets, at most, to show a loss-based sender's window
+// grown to its queue.
+const pathAttempts = 3
+
+// pathPoint measures in flight on a fresh pair over variant v, as
+// in-flight does, and checks it.
+func pathPoint(ctx SpecContext, c *Case, v harness.PathVariant) harness.SweepPoint {
+	GinkgoHelper()
+	p, err := harness.Open(ctx, v.Transport)
+	c.must("opening a pair over "+v.Label, err)
+	DeferCleanup(func() {
+		if err := closePair(p); err != nil {
+			Fail(fmt.Sprintf("closing the pair over %s: %v", v.Label, err))
+		}
+	})
+	cp, at := measureInFlight(ctx, c, v.Transport, p.A, p.B)
+	c.must("bytes in flight", threeTerms(cp))
+	extra := map[string]int64{"in_flight_permille": 1000 * cp.InFlightBytes / max(cp.AcceptedBytes, 1)}
+	for k, val := range inFlightValues(cp, at) {
+		if n, ok := val.(int64); ok {
+			extra[k] = n
+		}
+	}
+	return harness.SweepPoint{Setting: v.Transport.BDP(), Label: v.Label, AcceptedBytes: cp.AcceptedBytes, Extra: extra}
+}
+
+// byteList formats byte counts.
+func byteList(ns []int64) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, harness.Bytes(n))
+	}
+	return out
+}
 
 // threeTerms checks an in-flight measurement: conserved to the byte, with
 // bytes unsent, in flight and at the receiver.

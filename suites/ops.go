@@ -18,11 +18,6 @@ import (
 // OpBound bounds a single Read, Write or Close a spec expects to return.
 const OpBound = 2 * time.Second
 
-// settleBound is how long a spec gives a buffered transport to finish a
-// small Write (and Close) on its own before the peer starts reading; a
-// synchronous transport takes the other path, still correct.
-const settleBound = 500 * time.Millisecond
-
 // within runs op on the transport, failing the spec if it hangs past d or
 // panics, and returns op's own error.
 func within(d time.Duration, what string, op func() error) error {
@@ -183,11 +178,8 @@ const (
 func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 	GinkgoHelper()
 	kernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
-	parked, still, every := parkedQuiet, stillQuiet, time.Millisecond
+	parked, still, every := c.parkedWindow(), stillQuiet, time.Millisecond
 	if !kernel {
-		if c.Kind != harness.KindMemory && c.Kind != harness.KindTLS {
-			parked = parkedQuietShared
-		}
 		if t := c.throughput(); t.Known() {
 			// A slow transport gets Writes it moves in about slowPiece: a
 			// Write it is still draining is parked without progress for
@@ -196,7 +188,7 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 			slow := time.Duration(3 * float64(min(chunk, 64<<10)) / t.BytesPerSec * float64(time.Second))
 			parked, still = max(parked, slow), max(still, slow)
 		}
-		every = parked / 4
+		every = parked / 8
 	}
 	f := &fill{vol: harness.NewVolume(harness.BackpressureBound + 1), done: make(chan error, 1)}
 	gid := make(chan uint64, 1)
@@ -253,4 +245,48 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		}
 	}
 	return f
+}
+
+// parkedWindow is how long a goroutine of the spec that waits on the
+// transport must stay parked without progress to count as waiting for the
+// peer: parkedQuiet where nothing but the spec's own goroutines and the
+// kernel must run for it to go on, parkedQuietShared where another party
+// must (a relay, a user transport's own goroutines).
+func (c *Case) parkedWindow() time.Duration {
+	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (c.Kind.Kernel() && c.Can(harness.Descriptor)) {
+		return parkedQuiet
+	}
+	return parkedQuietShared
+}
+
+// doneOrParked waits for done, or until the goroutine id names (0: none
+// yet, and id may change) has stayed parked for quiet, waiting for its
+// peer (harness.Parked), or, whatever the scheduler says, for stillQuiet.
+// It returns what done gave, if anything.
+func doneOrParked[T any](done <-chan T, id *atomic.Uint64, quiet time.Duration) (T, bool) {
+	tick := time.NewTicker(max(quiet/8, time.Millisecond))
+	defer tick.Stop()
+	still := time.NewTimer(stillQuiet)
+	defer still.Stop()
+	var was uint64
+	var since time.Time
+	for {
+		select {
+		case v := <-done:
+			return v, true
+		case <-still.C:
+			var none T
+			return none, false
+		case now := <-tick.C:
+			switch g := id.Load(); {
+			case g == 0 || g != was || !harness.Parked(g):
+				was, since = g, time.Time{}
+			case since.IsZero():
+				since = now
+			case now.Sub(since) >= quiet:
+				var none T
+				return none, false
+			}
+		}
+	}
 }
