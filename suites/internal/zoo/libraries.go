@@ -35,6 +35,13 @@ func Libraries() []Entry {
 			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
 			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
 			What:     "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
+		{Transport: harness.FromMakePipe("zoo-kcp", func() (net.Conn, net.Conn, func(), error) {
+			a, b := newQueuePair(quirks{silentClose: true})
+			return struct{ net.Conn }{a}, struct{ net.Conn }{b}, func() { a.Close(); b.Close() }, nil
+		}),
+			Kind: Library, Observed: true, Fails: []string{harness.GracefulClose.ID, harness.PeerGone.ID},
+			Outcomes: map[string]string{harness.NagleDelayedACK.ID: "default: no stall"},
+			What:     "Close stops this end and never tells the peer, as kcp-go's UDPSession.Close (sess.go; KCP has no FIN or RST): the peer reads no EOF and its Writes go on"},
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
 			Kind: Broken, Target: harness.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},

@@ -26,7 +26,8 @@ type quirks struct {
 	rate         int  // (not a fault) bytes a second each direction takes in, through a token bucket; 0: no limit
 	ramp         int  // (not a fault) bytes a second the rate grows by every second, up to rampTo: a slow start
 	rampTo       int
-	stallAfter   int // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
+	stallAfter   int  // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
+	silentClose  bool // Close ends this end only and the peer is never told, as in a protocol without FIN or RST (kcp-go)
 }
 
 // QueueSize is the capacity of each direction of a zoo queue: the same as
@@ -278,6 +279,9 @@ func (e *end) Close() error {
 	e.closeOnce.Do(func() {
 		err = nil
 		close(e.closed)
+		if e.q.silentClose {
+			return
+		}
 		e.out.mu.Lock()
 		e.out.eof = true
 		if e.q.dropOnClose {
