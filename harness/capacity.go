@@ -16,6 +16,14 @@ const (
 	MethodStallWatch = "stall-watch"         // Write in a goroutine, watched until it stops moving
 )
 
+// ErrDeadlineEnded says a Write that a deadline should have timed out
+// failed with another error once the deadline passed: the transport ends
+// the connection when a deadline fires (coder/websocket's NetConn:
+// "When a deadline is hit and there is an active read or write goroutine,
+// the connection will be closed", netconn.go). Measure on a fresh pair
+// with FillWithoutDeadlines.
+var ErrDeadlineEnded = errors.New("the write deadline ended the connection")
+
 // FillOption adjusts MeasureCapacity.
 type FillOption func(*fillConfig)
 
@@ -283,6 +291,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 	defer tick.Stop()
 	quiet := 0
 	for {
+		began := time.Now()
 		go write()
 		size := <-pending
 		lastMove := time.Now()
@@ -320,6 +329,9 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 		}
 		var ne net.Error
 		if !errors.As(res.err, &ne) || !ne.Timeout() {
+			if !cfg.noDeadlines && time.Since(began) >= window {
+				return c, fmt.Errorf("Write after %d bytes: %w: %w", c.AcceptedBytes, ErrDeadlineEnded, res.err)
+			}
 			return c, fmt.Errorf("Write after %d bytes: %w", c.AcceptedBytes, res.err)
 		}
 		// A Write that timed out having taken bytes was slow, not blocked

@@ -1,11 +1,13 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -28,13 +30,29 @@ const capacityRepeats = 3
 var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
 	closeReaderFirst(c.Pair)
 	exp := gmeasure.NewExperiment("capacity " + c.Transport)
-	caps, _ := onPairs(ctx, c, "measuring capacity", capacityRepeats, func(p *harness.Pair) (harness.Capacity, error) {
-		cp, err := harness.MeasureCapacity(ctx, p.A, p.B, fillOptions(c)...)
-		if err != nil {
-			err = fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err)
+	var deadlineEnded atomic.Pointer[error]
+	measure := func(opts ...harness.FillOption) func(p *harness.Pair) (harness.Capacity, error) {
+		return func(p *harness.Pair) (harness.Capacity, error) {
+			cp, err := harness.MeasureCapacity(ctx, p.A, p.B, opts...)
+			if errors.Is(err, harness.ErrDeadlineEnded) {
+				deadlineEnded.Store(&err)
+				return cp, nil
+			}
+			if err != nil {
+				err = fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err)
+			}
+			return cp, err
 		}
-		return cp, err
-	})
+	}
+	caps := onPairs(ctx, c, "measuring capacity", onFresh(ctx, c, capacityRepeats, c.Pair), measure(fillOptions(c)...))
+	if why := deadlineEnded.Load(); why != nil {
+		// A deadline that ends the connection leaves no capacity to read
+		// (coder/websocket): watch a Write without one, on fresh pairs.
+		caps = onPairs(ctx, c, "measuring capacity without write deadlines", onFresh(ctx, c, capacityRepeats), measure(harness.FillWithoutDeadlines()))
+		for i := range caps {
+			caps[i].Notes = fmt.Sprintf("measured without write deadlines: with one, %v", *why)
+		}
+	}
 	for i, cp := range caps {
 		cp.Transport = c.Transport
 		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
@@ -103,7 +121,8 @@ var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext,
 		cp harness.Capacity
 		wk harness.Wakeup
 	}
-	samples, pairs := onPairs(ctx, c, "measuring the wake-up", capacityRepeats, func(p *harness.Pair) (sample, error) {
+	pairs := onFresh(ctx, c, capacityRepeats, c.Pair)
+	samples := onPairs(ctx, c, "measuring the wake-up", pairs, func(p *harness.Pair) (sample, error) {
 		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
 		return sample{cp, wk}, err
 	})
@@ -157,17 +176,13 @@ func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
 	c.expect(harness.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
 }
 
-// onPairs runs measure on n pairs of the transport at once, the spec's
-// own and n-1 fresh ones, and returns the results and the pairs in that
-// order; an error fails the spec (c.must, as what). The fills mostly wait
+// onPairs runs measure on the pairs at once and returns the results in
+// their order; an error fails the spec (c.must, as what). The fills mostly wait
 // (for delayed ACKs, for autotuned buffers to grow), so n pairs cost
 // about one, and a change in the machine's load hits them all alike.
-func onPairs[T any](ctx SpecContext, c *Case, what string, n int, measure func(p *harness.Pair) (T, error)) ([]T, []*harness.Pair) {
+func onPairs[T any](ctx SpecContext, c *Case, what string, pairs []*harness.Pair, measure func(p *harness.Pair) (T, error)) []T {
 	GinkgoHelper()
-	pairs := []*harness.Pair{c.Pair}
-	for range n - 1 {
-		pairs = append(pairs, openAnother(ctx, c))
-	}
+	n := len(pairs)
 	out, errs := make([]T, n), make([]error, n)
 	var wg sync.WaitGroup
 	for i, p := range pairs {
@@ -179,7 +194,16 @@ func onPairs[T any](ctx SpecContext, c *Case, what string, n int, measure func(p
 			c.must(what, fmt.Errorf("sample %d of %d: %w", i+1, n, err))
 		}
 	}
-	return out, pairs
+	return out
+}
+
+// onFresh is n pairs: those given, then fresh ones (openAnother).
+func onFresh(ctx SpecContext, c *Case, n int, given ...*harness.Pair) []*harness.Pair {
+	GinkgoHelper()
+	for len(given) < n {
+		given = append(given, openAnother(ctx, c))
+	}
+	return given
 }
 
 func fillOptions(c *Case) []harness.FillOption {

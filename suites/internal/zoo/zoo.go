@@ -42,6 +42,11 @@ type Entry struct {
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
 	// Outcomes maps observed specs to the outcome each must record.
 	Outcomes map[string]string
+	// RecordsErrors maps the observed specs that may end on an error
+	// instead of a measurement (a legal or library transport's own
+	// failure, recorded) to a fragment of that error; any other recorded
+	// error is a harness defect.
+	RecordsErrors map[string]string
 	// Unsupported lists specs it must report unsupported: for a transport
 	// that leaks per pair, skipped before a pair was opened.
 	Unsupported []string

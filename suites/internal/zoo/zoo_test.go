@@ -273,6 +273,11 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 			t.Errorf("%s (%s: %s): %s ended %s: %s", name, e.Kind, e.What, r.LeafNodeText, r.State, r.Failure.Message)
 		}
 	}
+	for id, got := range recordedErrors(reports) {
+		if want, ok := e.RecordsErrors[id]; !ok || !strings.Contains(got, want) {
+			t.Errorf("%s (%s): %s recorded an error, not a measurement: %s", name, e.What, id, got)
+		}
+	}
 	for id, want := range e.Outcomes {
 		if got := outcome(reports, id); got != want {
 			t.Errorf("%s (%s): %s recorded outcome %q, want %q", name, e.What, id, got, want)
@@ -339,6 +344,26 @@ func outcome(reports []types.SpecReport, id string) string {
 		}
 	}
 	return ""
+}
+
+// recordedErrors maps each observed spec that ended on an error (Case.must
+// records it as the outcome) to that error.
+func recordedErrors(reports []types.SpecReport) map[string]string {
+	out := map[string]string{}
+	for _, r := range reports {
+		if b, ok := harness.Lookup(r.LeafNodeText); !ok || b.Class != harness.Observed {
+			continue
+		}
+		for _, e := range r.ReportEntries {
+			var o harness.Observation
+			if e.Name == harness.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
+				if err, ok := o.Values["error"].(string); ok {
+					out[r.LeafNodeText] = err
+				}
+			}
+		}
+	}
+	return out
 }
 
 // stateOf says how reports[i] ended, for a message.
