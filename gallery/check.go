@@ -102,6 +102,15 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 				c.Behaviour, c.Transport, firstLine(c.text())))
 		}
 	}
+	for _, c := range r.Cells {
+		if unchecked[c.Transport] || c.Verdict != report.Pass || !recordedError(c) {
+			continue
+		}
+		if _, known := entries[c.Transport]; known && !slices.ContainsFunc(findings, func(f Finding) bool { return f.explains(c) }) {
+			problems = append(problems, fmt.Sprintf("unexplained error: %s on %s recorded an error, not a measurement: %s (a harness defect, or add a finding citing the library)",
+				c.Behaviour, c.Transport, firstLine(c.text())))
+		}
+	}
 	for _, e := range r.Entries {
 		if e.Proxy == nil || unchecked[e.Name] {
 			continue
@@ -123,6 +132,14 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 		}
 	}
 	return problems, notes, agreed
+}
+
+// recordedError reports whether c is an observed spec that ended on an
+// error it recorded (suites' Case.must) instead of what it measures.
+func recordedError(c Cell) bool {
+	b, ok := harness.Lookup(c.Behaviour)
+	_, failed := c.Values["error"]
+	return ok && b.Class == harness.Observed && failed
 }
 
 // explains reports whether f accounts for cell c.

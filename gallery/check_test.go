@@ -62,6 +62,23 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckRecordedErrors proves that an observed spec that recorded an
+// error instead of a measurement needs a finding, as a failure does.
+func TestCheckRecordedErrors(t *testing.T) {
+	entries := []Entry{{Name: "lib"}}
+	hung := observed("lib", "nagle-delayed-ack", "write-write-read: hung")
+	hung.Values["error"] = "pair 0 B replies hung: no return within 2s"
+	hung.Summary = "write-write-read: " + hung.Values["error"].(string)
+	specs := []harness.Behaviour{harness.NagleDelayedACK}
+	problems, _, _ := Check(Run{Cells: []Cell{hung}, Entries: entries, Behaviours: specs}, nil)
+	wantProblem(t, problems, "unexplained error: nagle-delayed-ack on lib")
+	explained := Finding{Entry: "lib", Behaviour: "nagle-delayed-ack", Verdict: report.Pass, Seen: "B replies hung", Class: DesignChoice}
+	problems, _, _ = Check(Run{Cells: []Cell{hung}, Entries: entries, Behaviours: specs}, []Finding{explained})
+	wantProblem(t, problems, "")
+	problems, _, _ = Check(Run{Cells: []Cell{observed("lib", "nagle-delayed-ack", "default: no stall")}, Entries: entries, Behaviours: specs}, nil)
+	wantProblem(t, problems, "")
+}
+
 // wantProblem asserts that problems hold one saying want, or none if want
 // is "".
 func wantProblem(t *testing.T, problems []string, want string) {
