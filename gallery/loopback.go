@@ -2,19 +2,13 @@ package gallery
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
 )
 
 // setupTimeout bounds making one pair; the harness's own bound
@@ -58,36 +52,14 @@ func both(f, g func() error) error {
 	return err
 }
 
-// certificate is a self-signed ECDSA certificate for "streamspec", made once
-// per run.
-var certificate = sync.OnceValues(func() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "streamspec"},
-		DNSNames:     []string{"streamspec"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
-})
-
 // certificatePEM is the run's certificate and its key in PEM, for a proxy
 // that reads them from files (stunnel).
 func certificatePEM() (cert, key string, err error) {
-	c, err := certificate()
+	server, _, err := transports.TLSConfigs("")
 	if err != nil {
 		return "", "", err
 	}
+	c := server.Certificates[0]
 	der, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
 	if err != nil {
 		return "", "", err
@@ -102,26 +74,4 @@ func failing(tr harness.Transport, err error) harness.Transport {
 	return harness.New(tr.Name(), tr.Traits(), func(context.Context) (net.Conn, net.Conn, func(), error) {
 		return nil, nil, nil, err
 	})
-}
-
-// tlsConfigs returns a server config with the run's certificate and a
-// client config that trusts exactly it, both speaking protocol (ALPN).
-func tlsConfigs(protocol string) (server, client *tls.Config, err error) {
-	cert, err := certificate()
-	if err != nil {
-		return nil, nil, err
-	}
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	var alpn []string
-	if protocol != "" {
-		alpn = []string{protocol}
-	}
-	server = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: alpn}
-	client = &tls.Config{RootCAs: pool, ServerName: "streamspec", NextProtos: alpn}
-	return server, client, nil
 }

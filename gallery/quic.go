@@ -8,6 +8,7 @@ import (
 	"github.com/quic-go/quic-go"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
 )
 
 // quic-go: one bidirectional stream of a QUIC connection over UDP loopback,
@@ -34,7 +35,7 @@ func init() {
 func quicPair() (a, b io.ReadWriteCloser, stop func(), err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	server, client, err := tlsConfigs("streamspec")
+	server, client, err := transports.TLSConfigs("streamspec")
 	if err != nil {
 		return nil, nil, nil, err
 	}

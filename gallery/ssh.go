@@ -10,6 +10,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
 )
 
 // x/crypto/ssh: a channel between an in-process SSH server and client over
@@ -27,11 +28,11 @@ func init() {
 func sshPair() (a, b io.ReadWriteCloser, stop func(), err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	cert, err := certificate()
+	tlsServer, _, err := transports.TLSConfigs("")
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	hostKey, err := ssh.NewSignerFromSigner(cert.PrivateKey.(crypto.Signer))
+	hostKey, err := ssh.NewSignerFromSigner(tlsServer.Certificates[0].PrivateKey.(crypto.Signer))
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/transports"
 )
 
 // crypto/tls: TLS 1.3 over TCP loopback with a certificate made at run
@@ -23,7 +24,7 @@ func init() {
 func tlsPair() (a, b net.Conn, stop func(), err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), setupTimeout)
 	defer cancel()
-	server, client, err := tlsConfigs("")
+	server, client, err := transports.TLSConfigs("")
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -22,10 +22,11 @@ import (
 func TLS() harness.Transport {
 	return harness.New("tls", harness.Traits{Kind: harness.KindTLS, Notes: "crypto/tls 1.3 over tcp4"},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
-			server, client, err := tlsConfigs()
+			server, client, err := TLSConfigs("")
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			client.MinVersion = tls.VersionTLS13
 			ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
 			if err != nil {
 				return nil, nil, nil, err
@@ -51,10 +52,12 @@ func TLS() harness.Transport {
 		})
 }
 
-var tlsOnce = sync.OnceValues(func() (*tls.Config, error) {
+// certificate is a self-signed ECDSA certificate for "streamspec", made
+// once per process.
+var certificate = sync.OnceValues(func() (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, err
+		return tls.Certificate{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
@@ -67,23 +70,31 @@ var tlsOnce = sync.OnceValues(func() (*tls.Config, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, err
+		return tls.Certificate{}, err
 	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, nil
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 })
 
-// tlsConfigs returns a server config with the run's certificate and a
-// client config that trusts exactly that certificate.
-func tlsConfigs() (server, client *tls.Config, err error) {
-	server, err = tlsOnce()
+// TLSConfigs returns a server config with a self-signed certificate made
+// once per process and a client config that trusts exactly it
+// (ServerName "streamspec"), both offering protocol by ALPN unless it is
+// "": for wiring a TLS, QUIC or WebSocket transport under test.
+func TLSConfigs(protocol string) (server, client *tls.Config, err error) {
+	cert, err := certificate()
 	if err != nil {
 		return nil, nil, err
 	}
-	cert, err := x509.ParseCertificate(server.Certificates[0].Certificate[0])
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
 	if err != nil {
 		return nil, nil, err
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return server, &tls.Config{RootCAs: pool, ServerName: "streamspec", MinVersion: tls.VersionTLS13}, nil
+	pool.AddCert(leaf)
+	var alpn []string
+	if protocol != "" {
+		alpn = []string{protocol}
+	}
+	server = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: alpn}
+	client = &tls.Config{RootCAs: pool, ServerName: "streamspec", NextProtos: alpn}
+	return server, client, nil
 }
