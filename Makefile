@@ -32,14 +32,15 @@ conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
 
-## lint: gofmt, go vet on Linux and for macOS, scripts free of what bash 3.2 lacks
+## lint: gofmt, go vet on Linux and for macOS (amd64 and arm64), scripts free of what bash 3.2 lacks
 lint:
 	@scripts/check-bash32.sh
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
-	GOOS=darwin $(GO) vet $(PKGS)
-	cd gallery && $(GO) vet ./... && GOOS=darwin $(GO) vet ./...
+	GOOS=darwin GOARCH=amd64 $(GO) vet $(PKGS)
+	GOOS=darwin GOARCH=arm64 $(GO) vet $(PKGS)
+	cd gallery && $(GO) vet ./... && GOOS=darwin GOARCH=arm64 $(GO) vet ./...
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
 bench: tools
