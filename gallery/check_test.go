@@ -50,7 +50,7 @@ func TestCheck(t *testing.T) {
 		{"a wrong pass put right", replace(0, cell("lib", "integrity", report.Fail, "byte 7 differs")),
 			[]Finding{deadline, race, {Entry: "lib", Behaviour: "integrity", Verdict: report.Pass, Class: Nonconformance}}, "integrity on lib"},
 		{"the other message of one cause", replace(1, cell("lib", "read-deadline", report.Fail, "Read hung")),
-			[]Finding{race, {Entry: "lib", Behaviour: "read-deadline", Seen: "does not match", OrSeen: "Read hung", Class: Nonconformance}}, ""},
+			[]Finding{race, {Entry: "lib", Behaviour: "read-deadline", Seen: "does not match", OrSeen: []string{"Read hung"}, Class: Nonconformance}}, ""},
 		{"a run that broke off", healthy[:2], []Finding{deadline}, "concurrent-writes on lib: no result"},
 		{"a finding for no entry", healthy, []Finding{deadline, race, {Entry: "gone", Behaviour: "integrity"}}, "no such gallery entry"},
 		{"a finding for no spec", healthy, []Finding{deadline, race, {Entry: "lib", Behaviour: "integirty"}}, "no such spec"},

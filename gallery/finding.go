@@ -2,6 +2,7 @@ package gallery
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/streamspec/streamspec/harness/report"
@@ -16,9 +17,9 @@ type Finding struct {
 	Behaviour string         // the spec
 	Verdict   report.Verdict // the verdict explained; empty means fail
 	Seen      string         // text of the spec's message that identifies this failure, not another
-	// OrSeen is the text of the other message the same cause gives on some
-	// runs (which end of a race sees it first); "" if there is one only.
-	OrSeen   string
+	// OrSeen are the texts of the other messages the same cause gives on
+	// some runs (which end of a race sees it first); none if there is one.
+	OrSeen   []string
 	Class    Class
 	Citation string // the library's file and function or doc sentence (for a harness defect, what in the library sets it off)
 	Why      string // one line
@@ -30,7 +31,7 @@ type Finding struct {
 
 // seenIn reports whether text shows this finding.
 func (f Finding) seenIn(text string) bool {
-	return strings.Contains(text, f.Seen) || f.OrSeen != "" && strings.Contains(text, f.OrSeen)
+	return strings.Contains(text, f.Seen) || slices.ContainsFunc(f.OrSeen, func(s string) bool { return strings.Contains(text, s) })
 }
 
 func (f Finding) verdict() report.Verdict {
