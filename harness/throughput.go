@@ -21,11 +21,13 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // Reaching limit, it is limit over the time taken. Otherwise it counts the
 // bytes arriving in intervals of step and takes the first interval after
 // the first in which any arrived: that leaves out a start-up burst (a token
-// bucket's, a buffer filling). A transport that moves nothing for two
-// intervals while its writer and reader both wait on it (Parked: stalled,
-// or lost a wakeup) gets no rate, so that it is not taken for a slow one;
-// an interval in which a loaded scheduler ran neither is not held against
-// it. The writer makes and the reader compares the specs' pattern, so the
+// bucket's, a buffer filling). The rate stands once bytes arrive in a
+// later interval too: a loaded scheduler can spread a burst over two
+// intervals, and a transport that stalls after it must not get a rate from
+// the second. A transport that moves nothing for two intervals while its
+// writer and reader both wait on it (Parked: stalled, or lost a wakeup)
+// gets no rate, so that it is not taken for a slow one; an interval in
+// which a loaded scheduler ran neither is not held against it. The writer makes and the reader compares the specs' pattern, so the
 // rate includes what moving a byte costs the harness itself (more in a
 // race-detector build or on a loaded machine); a mismatch is for the specs
 // to report, not the probe. Before it returns, the writer stops and the
@@ -86,8 +88,9 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 	tick := time.NewTicker(step)
 	defer tick.Stop()
 	var last int64
+	var rate float64 // the first interval's after the start-up burst, until a later one confirms it
 	stalled := 0
-	for i := 0; ; i++ {
+	for {
 		select {
 		case <-reached:
 			d := time.Since(start)
@@ -96,8 +99,11 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 		}
 		now := got.Load()
 		switch {
-		case i > 0 && now > last:
-			return Throughput{BytesPerSec: float64(now-last) / step.Seconds(), Bytes: now, Elapsed: time.Since(start)}
+		case now > last && rate > 0:
+			return Throughput{BytesPerSec: rate, Bytes: now, Elapsed: time.Since(start)}
+		case now > last && last > 0:
+			rate = float64(now-last) / step.Seconds()
+			stalled = 0
 		case now == last && Parked(writer) && Parked(reader):
 			stalled++
 		default:

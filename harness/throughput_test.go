@@ -14,17 +14,24 @@ import (
 )
 
 // stallAfter is a net.Pipe whose writer stops after n bytes, as a
-// transport that stalls does: its Writes then wait until Close.
+// transport that stalls does: its Writes then wait until Close. With a
+// pause, the writer stops for that long once, halfway: a burst that a
+// loaded scheduler spread over two of the probe's intervals.
 type stallAfter struct {
 	net.Conn
 	left   atomic.Int64
+	pause  time.Duration
 	closed chan struct{}
 }
 
 func (s *stallAfter) Write(p []byte) (int, error) {
-	if s.left.Add(-int64(len(p))) < 0 {
+	left := s.left.Add(-int64(len(p)))
+	if left < 0 {
 		<-s.closed
 		return 0, net.ErrClosed
+	}
+	if half := int64(512 << 10); s.pause > 0 && left < half && left+int64(len(p)) >= half {
+		time.Sleep(s.pause) // the stimulus: a writer descheduled mid-burst
 	}
 	return s.Conn.Write(p)
 }
@@ -49,14 +56,19 @@ func TestMeasureThroughput(t *testing.T) {
 	if !fast.Known() || fast.Bytes < 4<<20 || fast.Elapsed >= 500*time.Millisecond {
 		t.Fatalf("net.Pipe: %+v, want 4 MiB early with a rate", fast)
 	}
-	a, b = net.Pipe()
-	s := &stallAfter{Conn: a, closed: make(chan struct{})}
-	s.left.Store(1 << 20)
-	stalled := harness.MeasureThroughput(s, b, 64<<20, 50*time.Millisecond, 300*time.Millisecond)
-	s.Close()
-	b.Close()
-	if stalled.Known() || stalled.Bytes != 1<<20 {
-		t.Fatalf("a pipe that stalls after 1 MiB: %+v, want 1 MiB and no rate", stalled)
+	// Intervals of 150 ms: 1 MiB on net.Pipe takes a few milliseconds, so
+	// only a burst spread over three of them could pass for a slow link.
+	const step = 150 * time.Millisecond
+	for _, pause := range []time.Duration{0, step * 3 / 2} {
+		a, b = net.Pipe()
+		s := &stallAfter{Conn: a, pause: pause, closed: make(chan struct{})}
+		s.left.Store(1 << 20)
+		stalled := harness.MeasureThroughput(s, b, 64<<20, step, 8*step)
+		s.Close()
+		b.Close()
+		if stalled.Known() || stalled.Bytes != 1<<20 {
+			t.Fatalf("a pipe that stalls after 1 MiB (pausing %v halfway): %+v, want 1 MiB and no rate", pause, stalled)
+		}
 	}
 	a, b = net.Pipe()
 	slow := harness.MeasureThroughput(&trickle{Conn: a, every: 10 * time.Millisecond}, b, 64<<20, 100*time.Millisecond, time.Second)
