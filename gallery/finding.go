@@ -16,7 +16,12 @@ type Finding struct {
 	Entry     string         // the gallery entry
 	Behaviour string         // the spec
 	Verdict   report.Verdict // the verdict explained; empty means fail
-	Seen      string         // text of the spec's message that identifies this failure, not another
+	// Seen is text of the spec's message that identifies this failure, not
+	// another. Where the message gives a time (a proxy's timeout cutting a
+	// connection), Seen names it to a tenth of a second and OrSeen the
+	// tenths around it that a timer and a loaded machine reach: a finding
+	// is about the cause, not the last ten milliseconds.
+	Seen string
 	// OrSeen are the texts of the other messages the same cause gives on
 	// some runs (which end of a race sees it first); none if there is one.
 	OrSeen   []string
