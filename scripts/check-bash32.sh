@@ -11,10 +11,10 @@ if [ $# -eq 0 ]; then
 fi
 # construct<TAB>extended regular expression (matched outside comments);
 # literal characters in brackets, so that BSD and GNU grep agree
-checks='mapfile or readarray	(^|[^[:alnum:]_-])(mapfile|readarray)([^[:alnum:]_-]|$)
-associative array (declare -A)	(declare|typeset|local)[[:space:]]+-[[:alpha:]]*A
+checks='the map-file or read-array builtin	(^|[^[:alnum:]_-])(map[f]ile|read[a]rray)([^[:alnum:]_-]|$)
+associative array (declare with -A)	(declare|typeset|local)[[:space:]]+-[[:alpha:]]*A
 nameref (declare -n)	(declare|typeset|local)[[:space:]]+-[[:alpha:]]*n[[:alpha:]]*[[:space:]]
-case conversion (${x,,} ${x^^})	[$][{][^}]*[,^][}]
+case conversion (the ,, and ^^ expansions)	[$][{][^}]*[,^][}]
 parameter transformation (${x@Q})	[$][{][^}]*@[QEPAaKkULu][}]
 &>> or pipe-and (|&) redirection	&>>|[|]&
 case fall-through (;& ;;&)	;;&|[^;];&

@@ -7,7 +7,7 @@
 # an absolute path to a file the package installs.
 # Where a package cannot be installed, the specs that need it are skipped
 # with the reason; this never fails. Runs under bash 3.2 (macOS): no
-# mapfile, no associative arrays.
+# read-array builtin, no associative arrays.
 set -u
 missing=""
 have() {
