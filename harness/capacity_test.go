@@ -235,6 +235,31 @@ func TestInferredExpectationsRecordAndMeasuredOnesFail(t *testing.T) {
 	wantErr(t, failed(harness.CheckSweep("capacity-vs-rcvbuf", "linux", harness.KindUnix, rising), nil), "a Linux Unix socket following SO_RCVBUF")
 }
 
+// A sweep whose repeats spread wider than the settings moved it (netns
+// under the race detector on a loaded CI runner) says Noisy: that is no
+// evidence against a measured row, so it is recorded as inconclusive and
+// does not fail; nor does it differ from an inferred one. A steady sweep
+// of another class still fails.
+func TestNoisySweepIsInconclusive(t *testing.T) {
+	noisy := repeated([]int64{171528, 120000, 173760}, []int64{278016, 190000, 256672}, []int64{648704, 300000, 682008})
+	noisy.Transport = "netns"
+	if got := noisy.Response(); got != harness.Noisy {
+		t.Fatalf("the fixture says %s, want %s", got, harness.Noisy)
+	}
+	for _, goos := range []string{"linux", "darwin"} {
+		checks := harness.CheckSweep("capacity-vs-sndbuf", goos, harness.KindTCP, noisy)
+		if len(checks) != 1 || !checks[0].Inconclusive || checks[0].Fails() || checks[0].Differs() {
+			t.Errorf("%s: a noisy sweep: want one inconclusive check that neither fails nor differs: %+v", goos, checks)
+		}
+		if s := checks[0].String(); !strings.Contains(s, "too noisy to compare") {
+			t.Errorf("%s: %s", goos, s)
+		}
+	}
+	steady := repeated([]int64{131072, 131072, 131072}, []int64{131072, 131072, 131072}, []int64{131072, 131072, 131072})
+	steady.Transport = "tcp4"
+	wantErr(t, failed(harness.CheckSweep("capacity-vs-sndbuf", "linux", harness.KindTCP, steady), nil), "a TCP socket that ignores SO_SNDBUF")
+}
+
 func mismatchedFrom(checks []harness.Check, basis harness.Basis, source string) bool {
 	for _, c := range checks {
 		if !c.Matches && c.Provenance.Basis == basis && strings.Contains(c.Provenance.Source, source) {

@@ -89,21 +89,29 @@ const EntryCheck = "streamspec.check"
 
 // Check is one observation compared with its expectation.
 type Check struct {
-	Behaviour  string     `json:"behaviour"`
-	Transport  string     `json:"transport"`
-	OS         string     `json:"os"`
-	Rule       string     `json:"rule,omitempty"` // what was checked, when it is not the spec's outcome
-	Got        string     `json:"got"`
-	Detail     string     `json:"detail,omitempty"` // the numbers behind Got
-	Want       []string   `json:"want"`             // any one of them
-	Matches    bool       `json:"matches"`
-	Provenance Provenance `json:"provenance"`
+	Behaviour string   `json:"behaviour"`
+	Transport string   `json:"transport"`
+	OS        string   `json:"os"`
+	Rule      string   `json:"rule,omitempty"` // what was checked, when it is not the spec's outcome
+	Got       string   `json:"got"`
+	Detail    string   `json:"detail,omitempty"` // the numbers behind Got
+	Want      []string `json:"want"`             // any one of them
+	Matches   bool     `json:"matches"`
+	// Inconclusive: the measurement could not tell the outcomes apart (a
+	// sweep whose repeats spread wider than its settings differ, Noisy),
+	// so it neither agrees nor disagrees; recorded, never failed.
+	Inconclusive bool       `json:"inconclusive,omitempty"`
+	Provenance   Provenance `json:"provenance"`
 }
 
 // Fails reports whether the check fails its spec: the observation differs
 // from a measured expectation. One that differs from an inferred
-// expectation is recorded, not failed.
-func (c Check) Fails() bool { return !c.Matches && c.Provenance.Basis == Measured }
+// expectation, or that could not tell, is recorded, not failed.
+func (c Check) Fails() bool { return !c.Matches && !c.Inconclusive && c.Provenance.Basis == Measured }
+
+// Differs reports whether the observation contradicts the expectation,
+// whatever its basis: it neither matches nor is inconclusive.
+func (c Check) Differs() bool { return !c.Matches && !c.Inconclusive }
 
 // Err is the spec's failure for a check that Fails, else nil.
 func (c Check) Err() error {
@@ -125,8 +133,11 @@ func (c Check) String() string {
 		what += ", " + c.Rule
 	}
 	verb := "expected"
-	if c.Matches {
+	switch {
+	case c.Matches:
 		verb = "as expected"
+	case c.Inconclusive:
+		verb = "too noisy to compare with the expected"
 	}
 	got := fmt.Sprintf("%q", c.Got)
 	if c.Detail != "" {

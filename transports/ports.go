@@ -91,3 +91,16 @@ func ephemeralPort() (string, error) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	return port, nil
 }
+
+// FreeAddr returns a loopback address (127.0.0.1) free now whose port lies
+// outside the OS's ephemeral range, for a proxy's upstream under Through
+// when the caller starts the proxy itself: unlike a port freed after
+// bind(0), no other process's bind(0) or connect is handed it before
+// Through listens there.
+func FreeAddr() (string, error) {
+	port, err := unallocatedPort()
+	if err != nil {
+		return "", err
+	}
+	return net.JoinHostPort("127.0.0.1", port), nil
+}

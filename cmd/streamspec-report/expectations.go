@@ -222,11 +222,13 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 }
 
 // knobChanges compares the sweeps' classes with harness.KnobExpectations,
-// per kind of transport: every built-in of the kind must agree.
+// per kind of transport: every built-in of the kind must agree. A Noisy
+// sweep is no evidence either way (harness.CheckSweep): a kind whose
+// sweeps were all noisy gets a note, not a row.
 func knobChanges(r *report.Report, env report.Environment, kinds map[string]string, seen sighting) []change {
 	type key struct{ kind, knob string }
 	responses := map[key][]string{}
-	var order []key
+	var order, noisy []key
 	names := builtins()
 	for _, s := range r.Sweeps {
 		kind := kinds[s.Transport]
@@ -234,14 +236,27 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 			continue
 		}
 		k := key{kind, s.Knob}
+		resp := s.Response()
+		if resp == harness.Noisy {
+			if !slices.Contains(noisy, k) {
+				noisy = append(noisy, k)
+			}
+			continue
+		}
 		if _, ok := responses[k]; !ok {
 			order = append(order, k)
 		}
-		if resp := s.Response(); !slices.Contains(responses[k], resp) {
+		if !slices.Contains(responses[k], resp) {
 			responses[k] = append(responses[k], resp)
 		}
 	}
 	var changes []change
+	for _, k := range noisy {
+		if e, ok := harness.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob); !slices.Contains(order, k) && (!ok || e.Basis != harness.Measured) {
+			changes = append(changes, change{note: fmt.Sprintf("%s %s: every sweep was %s (its repeats spread wider than the settings moved them), "+
+				"which tells no class: run it again on a quieter machine", k.kind, k.knob, harness.Noisy)})
+		}
+	}
 	for _, k := range order {
 		got := responses[k]
 		e, ok := harness.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob)

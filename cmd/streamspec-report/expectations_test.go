@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/harness/report"
 )
 
@@ -107,6 +108,33 @@ func TestExpectationsContradictMeasured(t *testing.T) {
 	out := expectationsOf(t, r)
 	for _, want := range []string{"CAUTION: this run contradicts a measured row", `Outcomes: []string{"peer write: EPIPE; read: EOF"}`,
 		`Transports: []string{"tcp6", "netns"}, Outcomes: []string{"peer write: ok; read: data, EOF"}, Provenance: Seen("Linux 6.18.44", "go1.26.8", "2026-11-25"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// A sweep too noisy to classify is no evidence: where every sweep of a
+// kind was noisy, an inferred row gets a note and no replacement row.
+func TestExpectationsNoisySweeps(t *testing.T) {
+	r := asDarwin(loadFixture(t))
+	for i, s := range r.Sweeps {
+		if s.Knob != harness.KnobRcvbuf {
+			continue
+		}
+		for j, p := range s.Points {
+			// repeats 40% apart around each point: Noisy whatever the points
+			r.Sweeps[i].Points[j].Samples = []int64{p.AcceptedBytes * 7 / 10, p.AcceptedBytes, p.AcceptedBytes * 13 / 10}
+		}
+		if got := r.Sweeps[i].Response(); got != harness.Noisy {
+			t.Fatalf("%s: the fixture says %s", s.Transport, got)
+		}
+	}
+	out := expectationsOf(t, r)
+	if strings.Contains(out, "KnobRcvbuf") {
+		t.Errorf("a row was read from noisy sweeps:\n%s", out)
+	}
+	for _, want := range []string{"// tcp so_rcvbuf: every sweep was noisy", "// unix so_rcvbuf: every sweep was noisy"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %s:\n%s", want, out)
 		}

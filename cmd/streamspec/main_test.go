@@ -64,12 +64,10 @@ func startHaproxy(t *testing.T, extra string) (dial, upstream string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	probe, err := net.Listen("tcp4", "127.0.0.1:0") // a free port for the upstream, freed for Through
+	upstream, err = transports.FreeAddr() // outside the ephemeral range: no other process's connection takes it
 	if err != nil {
 		t.Fatal(err)
 	}
-	upstream = probe.Addr().String()
-	probe.Close()
 
 	cfg := filepath.Join(t.TempDir(), "haproxy.cfg")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(haproxyConfig, extra, upstream)), 0o600); err != nil {

@@ -25,7 +25,7 @@ func (res *Result) AddCheck(c harness.Check) {
 func (res Result) Unexpected() []harness.Check {
 	var out []harness.Check
 	for _, c := range res.Checks {
-		if !c.Matches && c.Provenance.Basis == harness.Inferred {
+		if c.Differs() && c.Provenance.Basis == harness.Inferred {
 			out = append(out, c)
 		}
 	}
