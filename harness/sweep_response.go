@@ -22,12 +22,12 @@ const (
 // Sweep.Outlier) or the sweep's median spread if that is larger: so one
 // point whose repeats happened to agree does not pass for exact among
 // noisy ones, while a kernel path whose largest setting alone wobbles
-// keeps its other points exact. Where most repeats agree (a kernel's
-// buffers, Sweep.mostlySteady), a sweep also follows its knob if each
+// keeps its other points exact. A sweep also follows its knob if each
 // point's whole range of repeats, widened by NoiseMargin times the
 // sweep's typical deviation (Sweep.typical), does: a repeat that a loaded
 // scheduler moved then widens its own point to take it in, not every
-// point by three times its distance.
+// point by three times its distance, while repeats that all scatter (a
+// relay's) keep the typical deviation, and so every range, wide.
 const NoiseMargin = 3
 
 // MaxSteadySpread is the spread between repeats, relative to the
@@ -52,7 +52,9 @@ const OutlierSpread = MaxSteadySpread / 10
 // buffers) is classified exactly, even where a loaded scheduler moved a
 // repeat here and there (netns under the oversubscribed soak: 278 016,
 // 278 016, 256 672 B at one setting, 639 120, 638 424, 682 008 at the
-// next), and one whose differences between settings are within its
+// next; or, met in one sweep, 171 528 and 173 760 at 16 KiB, 256 672
+// twice and 278 016 at 64 KiB, 638 840, 648 704 and 682 008 at 256 KiB),
+// and one whose differences between settings are within its
 // spread between repeats (a relay's autotuned buffers) says Noisy, rather
 // than a class that flips from run to run: in simulated sweeps shaped
 // like socat's, and harder ones, no run of 10 000 said anything else
@@ -65,7 +67,7 @@ func (s Sweep) Response() string {
 	lo, hi := s.band(spreads)
 	follows, ignores := s.follows(lo, hi), s.ignores(lo, hi)
 	switch {
-	case follows == yes, s.mostlySteady() && s.follows(s.ranges()) == yes:
+	case follows == yes, s.follows(s.ranges()) == yes:
 		return Follows
 	case s.unsteady(spreads):
 		return Noisy
@@ -157,13 +159,6 @@ func (s Sweep) Outlier() (i, j int) {
 
 // relative is |d| as a fraction of of.
 func relative(d, of int64) float64 { return math.Abs(float64(d)) / float64(max(1, of)) }
-
-// mostlySteady: the sweep's typical deviation of a repeat from its
-// point's median is under MaxSteadySpread of the smallest point; most
-// repeats agree, as a kernel's buffers do, whatever a few others did.
-func (s Sweep) mostlySteady() bool {
-	return float64(s.typical()) < MaxSteadySpread*float64(s.smallest())
-}
 
 // smallest is the smallest point's accepted bytes.
 func (s Sweep) smallest() int64 {
