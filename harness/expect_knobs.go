@@ -54,10 +54,9 @@ func ExpectedKnob(goos string, kind Kind, knob string) (KnobExpectation, bool) {
 // capacity responds to the knob, and on Linux that a pipe holds exactly
 // its F_GETPIPE_SZ. behaviour is the spec's ID; none where nothing is
 // expected. A Noisy sweep is inconclusive, not a difference: its repeats
-// spread wider than the settings moved it (a path the scheduler starved
-// between repeats, under the race detector on a loaded runner), which
-// says nothing against the expected class; a steady sweep of another
-// class still fails a measured row.
+// spread too wide to tell the classes apart (the netns SO_SNDBUF sweep's
+// once did, in CI's race step), which says nothing against the expected
+// class; a steady sweep of another class still fails a measured row.
 func CheckSweep(behaviour, goos string, kind Kind, s Sweep) []Check {
 	e, ok := ExpectedKnob(goos, kind, s.Knob)
 	if !ok {
