@@ -20,22 +20,23 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // at most max has passed, and returns the rate at which they arrived.
 // Reaching limit, it is limit over the time taken. Otherwise it counts the
 // bytes arriving in intervals of step and takes the first interval after
-// the first in which any arrived: that leaves out a start-up burst (a token
-// bucket's, a buffer filling). The rate stands once bytes arrive in a
-// later interval too: a loaded scheduler can spread a burst over two
+// the first in which any arrived: that leaves out a start-up burst (a
+// token bucket's, a buffer filling). The rate stands once bytes arrive in
+// a later interval too: a loaded scheduler can spread a burst over two
 // intervals, and a transport that stalls after it must not get a rate from
 // the second. A transport that moves nothing for two intervals while its
 // writer and reader both wait on it (Parked: stalled, or lost a wakeup)
 // gets no rate, so that it is not taken for a slow one; an interval in
-// which a loaded scheduler ran neither is not held against it. The writer makes and the reader compares the specs' pattern, so the
-// rate includes what moving a byte costs the harness itself (more in a
-// race-detector build or on a loaded machine); a mismatch is for the specs
-// to report, not the probe. Before it returns, the writer stops and the
-// reader drains its last Write, where the transport moves it: a Write left
-// blocked until Close is what close-unblocks judges, and some transports
-// forbid Close during a Write (quic-go's SendStream.Close "must not be
-// called concurrently with [SendStream.Write]"; one so closed is never
-// woken). The caller must close a and b afterwards, which ends the reader.
+// which a loaded scheduler ran neither is not held against it. The writer
+// makes and the reader compares the specs' pattern, so the rate includes
+// what moving a byte costs the harness itself (more in a race-detector
+// build or on a loaded machine); a mismatch is for the specs to report,
+// not the probe. Before it returns, the writer stops and the reader drains
+// its last Write, where the transport moves it: a Write left blocked until
+// Close is what close-unblocks judges, and some transports forbid Close
+// during a Write (quic-go's SendStream.Close "must not be called
+// concurrently with [SendStream.Write]"; one so closed is never woken).
+// The caller must close a and b afterwards, which ends the reader.
 func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t Throughput) {
 	var got atomic.Int64
 	reached := make(chan struct{})

@@ -53,8 +53,9 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 			caps[i].Notes = fmt.Sprintf("measured without write deadlines: with one, %v", *why)
 		}
 	}
-	for i, cp := range caps {
-		cp.Transport = c.Transport
+	for i := range caps {
+		caps[i].Transport = c.Transport
+		cp := caps[i]
 		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
 		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
 		checks, err := harness.CheckCapacity(checkos.GOOS, c.Kind, cp)
@@ -62,7 +63,6 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 		c.expect(checks...)
 	}
 	first := caps[0]
-	first.Transport = c.Transport
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
 	acc := exp.GetStats("accepted")

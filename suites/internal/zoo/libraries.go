@@ -50,8 +50,8 @@ func Libraries() []Entry {
 
 // library is a custom transport over a healthy queue whose endpoints wrap
 // shapes like a library's: a wrapper embeds the end as a net.Conn, so the
-// queue's CloseWrite is hidden, as these libraries have none. stop closes the queue ends, as closing a
-// library's session or connection would.
+// queue's CloseWrite is hidden, as these libraries have none. stop closes
+// the queue ends, as closing a library's session or connection would.
 func library(name string, wrap func(*end) net.Conn) harness.Transport {
 	return harness.FromMakePipe(name, func() (net.Conn, net.Conn, func(), error) {
 		a, b := newQueuePair(quirks{})
