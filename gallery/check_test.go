@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,5 +156,31 @@ func TestFindingsNameRealEntries(t *testing.T) {
 		if !names[f.Entry] || f.Class == "" || f.Why == "" || f.Citation == "" {
 			t.Errorf("finding %s on %s: needs a registered entry, a class, a why and a citation", f.Behaviour, f.Entry)
 		}
+	}
+}
+
+// TestSSHRaceMessages: every message the ssh concurrent-writes race has
+// given (CI's gallery run, and 80 runs of the spec alone) is its finding's,
+// and a failure of another kind is not.
+func TestSSHRaceMessages(t *testing.T) {
+	i := slices.IndexFunc(Findings, func(f Finding) bool { return f.Entry == "ssh" && f.Behaviour == "concurrent-writes" })
+	if i < 0 {
+		t.Fatal("no ssh concurrent-writes finding")
+	}
+	f := Findings[i]
+	for _, msg := range []string{
+		"reader: record 14 (at byte 2339809), writer 5 seq 1, is not one whole Write: its 1048576 bytes differ from byte 238273 on (torn, or interleaved with another Write)",
+		"reader: record 12: EOF", // CI
+		"reader: record 3, writer 2 seq 0 (1048576 bytes): unexpected EOF",
+		"writer 6: Write of 262151 bytes = 0, EOF",
+		"writer 2: Write of 1048576 bytes = 664253, write tcp4 127.0.0.1:41000->127.0.0.1:42000: write: connection reset by peer",
+		"writer 4: Write of 1048576 bytes = 0, write tcp4 127.0.0.1:41000->127.0.0.1:42000: write: broken pipe",
+	} {
+		if !f.seenIn(msg) {
+			t.Errorf("the finding does not explain %q", msg)
+		}
+	}
+	if msg := "reader, writer 3 (no progress after 1048576 bytes) hung: no return within 2s"; f.seenIn(msg) {
+		t.Errorf("the finding explains a hang, which is not its cause: %q", msg)
 	}
 }
