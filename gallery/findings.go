@@ -44,8 +44,9 @@ var Findings = []Finding{
 			"channel.go:288 and :292 (WriteExtended filling the shared packet). When one Write re-slices the packet while another's is being sent, " +
 			"the length field no longer matches the payload: the peer's handleData rejects it (\"ssh: wrong packet length\"), its mux loop ends, " +
 			"closes every channel and the connection, and whichever end notices first fails the spec: the reader gets EOF, within a record or between two, " +
-			"a writer EOF, a reset or a broken pipe. Tried: 80 runs of the spec alone gave 53 torn records, 9 reader EOFs, 9 writer EOFs, 7 resets and 2 broken pipes, " +
-			"and the server's connection ended with \"ssh: wrong packet length\" in 33 of them. " +
+			"a writer EOF, a reset or a broken pipe. Tried: 380 runs of the spec alone, 300 of them on an oversubscribed machine, gave 321 torn records, " +
+			"29 reader EOFs, 18 writer EOFs, 10 resets, 2 broken pipes and no hang; in 80 of them the server's connection was watched, " +
+			"and it ended with \"ssh: wrong packet length\" in 33. " +
 			"The Channel docs do not say Write is unsafe for concurrent use; only this comment does",
 		Citation: `channel.go:269-271, channel.WriteExtended: "We don't remove the buffer from packetPool, so WriteExtended calls from different goroutines will be flagged as errors by the race detector."; ` +
 			`channel.go, channel.handleData: if length != uint32(len(data)) { return errors.New("ssh: wrong packet length") }; mux.go, mux.loop closes every channel (channel.close: c.pending.eof()) and the connection on that error`},
