@@ -3,7 +3,6 @@ package harness
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // A CapacityRule is what a capacity measurement of some kinds of
@@ -131,20 +130,4 @@ func CheckWakeup(goos string, kind Kind, pageSize int64, w Wakeup) error {
 		}
 	}
 	return nil
-}
-
-// Bytes formats n with thin groups of three digits: "4 264 448".
-func Bytes(n int64) string {
-	s := fmt.Sprint(max(n, -n))
-	var b strings.Builder
-	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

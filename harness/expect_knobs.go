@@ -3,14 +3,6 @@ package harness
 import (
 	"fmt"
 	"slices"
-	"strings"
-)
-
-// Knobs a Sweep varies.
-const (
-	KnobSndbuf   = "so_sndbuf" // the writer's SO_SNDBUF, the reader's SO_RCVBUF fixed
-	KnobRcvbuf   = "so_rcvbuf" // the reader's SO_RCVBUF, the writer's SO_SNDBUF fixed
-	KnobPipeSize = "pipe_size" // F_SETPIPE_SZ on the pipe written
 )
 
 // KnobExpectation is how a built-in kind of transport's capacity responds
@@ -73,17 +65,4 @@ func CheckSweep(behaviour, goos string, kind Kind, s Sweep) []Check {
 		}
 	}
 	return checks
-}
-
-// describe lists the points, with their spread where they were repeated.
-func (s Sweep) describe() string {
-	var parts []string
-	for _, p := range s.Points {
-		parts = append(parts, fmt.Sprintf("%s -> %s B", Bytes(p.Setting), Bytes(p.AcceptedBytes)))
-	}
-	out := strings.Join(parts, ", ")
-	if n := s.NoiseNote(); n != "" {
-		out += "; " + n
-	}
-	return out
 }

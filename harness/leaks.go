@@ -5,8 +5,6 @@ import (
 	"os"
 	"slices"
 	"sync"
-
-	"go.uber.org/goleak"
 )
 
 // Resources is what the process holds that a spec could leak: open file
@@ -131,6 +129,8 @@ func (r Resources) LeakedSince(before Resources) []string {
 	return out
 }
 
+func init() { RegisterResourceProbe("temp dir", tempDirsMade) }
+
 // Owners of the descriptors the leak check identifies by itself.
 const (
 	OwnerStdio       = "standard stream"              // fds 0-2, os.Stdout, os.Stderr and whatever shares their object
@@ -187,19 +187,4 @@ func fileDescriptor(f *os.File) (int, bool) {
 		return 0, false
 	}
 	return fd, fd >= 0
-}
-
-// IgnoreGoroutines declares goroutines that tr's library starts for the
-// whole process and never stops (a worker pool, a timer wheel, a shared
-// socket's reader), as goleak options, so the leak check does not blame a
-// spec for them. The leak check already takes each transport's baseline
-// after a warm-up pair, which covers a pool started by the first Pair;
-// declare what starts later, on first use of a stream. Ignore exactly the
-// library's functions, e.g.
-//
-//	tr = harness.IgnoreGoroutines(tr, goleak.IgnoreTopFunction("example.com/mux.(*scheduler).run"))
-func IgnoreGoroutines(tr Transport, opts ...goleak.Option) Transport {
-	t := tr.Traits()
-	t.IgnoreGoroutines = append(slices.Clone(t.IgnoreGoroutines), opts...)
-	return New(tr.Name(), t, tr.Pair)
 }

@@ -34,12 +34,6 @@ func (p *Pair) Can(a Ability) bool { return slices.Contains(p.abilities, a) }
 // Abilities lists what both endpoints can do.
 func (p *Pair) Abilities() []Ability { return slices.Clone(p.abilities) }
 
-// Unavailable is returned by a transport that cannot run on this machine
-// (no IPv6, no privilege); specs on it are skipped with the reason.
-type Unavailable struct{ Reason string }
-
-func (u *Unavailable) Error() string { return "unavailable: " + u.Reason }
-
 // IsUnavailable reports whether err says the transport cannot run here.
 func IsUnavailable(err error) (string, bool) {
 	var u *Unavailable
@@ -59,11 +53,11 @@ type SlowPairer interface{ PairBound() time.Duration }
 // transport.
 func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	name := tr.Name()
-	bound := PairTimeout
+	limit := PairTimeout
 	if s, ok := tr.(SlowPairer); ok {
-		bound = max(bound, s.PairBound())
+		limit = max(limit, s.PairBound())
 	}
-	ctx, cancel := context.WithTimeout(ctx, bound)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	type result struct {
 		a, b net.Conn
@@ -87,7 +81,7 @@ func Open(ctx context.Context, tr Transport) (*Pair, error) {
 	case <-ctx.Done():
 		// Close whatever a late Pair still returns.
 		go func() { r := <-done; closeQuietly(name, r.a, r.b, r.stop) }()
-		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, bound)
+		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, limit)
 	}
 	if r.err != nil {
 		if _, ok := IsUnavailable(r.err); ok {

@@ -205,7 +205,7 @@ func ReceivePattern(r io.Reader, seed uint64, total int64, progress *atomic.Int6
 	if len(sizes) == 0 {
 		sizes = []int{64 << 10}
 	}
-	want := expected{src: Pattern(seed)}
+	want := newExpected(seed)
 	buf := make([]byte, maxOf(sizes))
 	var got int64
 	for i := 0; got < total; i++ {
@@ -235,6 +235,9 @@ type expected struct {
 	buf  [64 << 10]byte
 	next []byte
 }
+
+// newExpected returns the checker for Pattern(seed).
+func newExpected(seed uint64) *expected { return &expected{src: Pattern(seed)} }
 
 // check compares p with the next len(p) pattern bytes and returns the
 // index of the first that differs and the byte wanted there, or -1.

@@ -116,3 +116,10 @@ func SetKnob(knob string, w, r net.Conn, size, fixed int) error {
 	}
 	return fmt.Errorf("unknown knob %q", knob)
 }
+
+// Knobs a Sweep varies.
+const (
+	KnobSndbuf   = "so_sndbuf" // the writer's SO_SNDBUF, the reader's SO_RCVBUF fixed
+	KnobRcvbuf   = "so_rcvbuf" // the reader's SO_RCVBUF, the writer's SO_SNDBUF fixed
+	KnobPipeSize = "pipe_size" // F_SETPIPE_SZ on the pipe written
+)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Responses of capacity to a knob, as Sweep.Response classifies them.
@@ -279,6 +280,19 @@ func (s Sweep) NoiseNote() string {
 	out := "repeats spread up to " + Bytes(n) + " B"
 	if i, j := s.Outlier(); i >= 0 {
 		out += fmt.Sprintf(", %s B at %s left out as an outlier", Bytes(s.Points[i].Samples[j]), Bytes(s.Points[i].Setting))
+	}
+	return out
+}
+
+// describe lists the points, with their spread where they were repeated.
+func (s Sweep) describe() string {
+	var parts []string
+	for _, p := range s.Points {
+		parts = append(parts, fmt.Sprintf("%s -> %s B", Bytes(p.Setting), Bytes(p.AcceptedBytes)))
+	}
+	out := strings.Join(parts, ", ")
+	if n := s.NoiseNote(); n != "" {
+		out += "; " + n
 	}
 	return out
 }

@@ -25,9 +25,9 @@ func shortTempRoot() string {
 	return os.TempDir()
 }
 
-func init() {
-	RegisterResourceProbe("temp dir", func() []string {
-		matches, _ := filepath.Glob(filepath.Join(shortTempRoot(), tempPrefix+"*"))
-		return matches
-	})
+// tempDirsMade lists the directories TempDir made in this process that
+// still exist.
+func tempDirsMade() []string {
+	matches, _ := filepath.Glob(filepath.Join(shortTempRoot(), tempPrefix+"*"))
+	return matches
 }

@@ -71,7 +71,7 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 	}()
 	go func() {
 		ids <- GoroutineID()
-		want := expected{src: Pattern(0)}
+		want := newExpected(0)
 		buf := make([]byte, 64<<10)
 		for {
 			n, err := b.Read(buf)

@@ -3,6 +3,9 @@ package harness
 import (
 	"context"
 	"net"
+	"slices"
+
+	"go.uber.org/goleak"
 )
 
 // Transport makes fresh connected pairs of stream endpoints.
@@ -57,3 +60,24 @@ func (t *funcTransport) Traits() Traits { return t.traits }
 func (t *funcTransport) Pair(ctx context.Context) (net.Conn, net.Conn, func(), error) {
 	return t.pair(ctx)
 }
+
+// IgnoreGoroutines declares goroutines that tr's library starts for the
+// whole process and never stops (a worker pool, a timer wheel, a shared
+// socket's reader), as goleak options, so the leak check does not blame a
+// spec for them. The leak check already takes each transport's baseline
+// after a warm-up pair, which covers a pool started by the first Pair;
+// declare what starts later, on first use of a stream. Ignore exactly the
+// library's functions, e.g.
+//
+//	tr = harness.IgnoreGoroutines(tr, goleak.IgnoreTopFunction("example.com/mux.(*scheduler).run"))
+func IgnoreGoroutines(tr Transport, opts ...goleak.Option) Transport {
+	t := tr.Traits()
+	t.IgnoreGoroutines = append(slices.Clone(t.IgnoreGoroutines), opts...)
+	return New(tr.Name(), t, tr.Pair)
+}
+
+// Unavailable is returned by a transport that cannot run on this machine
+// (no IPv6, no privilege); specs on it are skipped with the reason.
+type Unavailable struct{ Reason string }
+
+func (u *Unavailable) Error() string { return "unavailable: " + u.Reason }

@@ -82,18 +82,6 @@ func (e *OutOfTimeError) Error() string {
 		strings.Join(e.Ops, ", "), e.Moved, e.Elapsed.Round(time.Millisecond), Rate(float64(e.Moved)/e.Elapsed.Seconds()))
 }
 
-// Rate formats bytes a second for messages and reports.
-func Rate(bytesPerSec float64) string {
-	switch {
-	case bytesPerSec >= 1e9:
-		return fmt.Sprintf("%.1f GB/s", bytesPerSec/1e9)
-	case bytesPerSec >= 1e6:
-		return fmt.Sprintf("%.1f MB/s", bytesPerSec/1e6)
-	default:
-		return fmt.Sprintf("%.0f kB/s", bytesPerSec/1e3)
-	}
-}
-
 func keys(m map[string]bool) []string {
 	return slices.Sorted(maps.Keys(m))
 }

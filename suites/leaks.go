@@ -226,11 +226,6 @@ func ginkgoCapturePipe() string {
 	return stdoutID(harness.TakeResources())
 }
 
-// EntryLeakCheck is the report entry in which the leak check says, under
-// ginkgo -p, what it found of Ginkgo's pipe factory: "parked", "not
-// parked" (still making its pipe when the wait ended) or "not found".
-const EntryLeakCheck = "streamspec.leakcheck"
-
 func stdoutID(r harness.Resources) string {
 	for _, d := range r.Descriptors() {
 		if d.FD == 1 {
