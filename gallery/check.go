@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // Cell is one gallery result with the spec's whole message: the report
@@ -34,7 +34,7 @@ type Run struct {
 	Cells      []Cell
 	Long       map[string]Cell // by entry: lifetimes with LongHorizon, for each proxy marked Long
 	Entries    []Entry
-	Behaviours []harness.Behaviour
+	Behaviours []catalogue.Behaviour
 	Versions   map[string]string // by entry: the version that ran
 }
 
@@ -73,7 +73,7 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 		}
 	}
 	runs := func(entry, spec string) bool {
-		b, ok := harness.Lookup(spec)
+		b, ok := catalogue.Lookup(spec)
 		return ok && entries[entry].Runs(b)
 	}
 	for _, f := range findings {
@@ -137,9 +137,9 @@ func Check(r Run, findings []Finding) (problems, notes []string, agreed int) {
 // recordedError reports whether c is an observed spec that ended on an
 // error it recorded (suites' Case.must) instead of what it measures.
 func recordedError(c Cell) bool {
-	b, ok := harness.Lookup(c.Behaviour)
+	b, ok := catalogue.Lookup(c.Behaviour)
 	_, failed := c.Values["error"]
-	return ok && b.Class == harness.Observed && failed
+	return ok && b.Class == catalogue.Observed && failed
 }
 
 // explains reports whether f accounts for cell c.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 func cell(entry, spec string, v report.Verdict, msg string) Cell {
@@ -19,7 +19,7 @@ func observed(entry, spec, outcome string) Cell {
 	return c
 }
 
-var checkSpecs = []harness.Behaviour{harness.Integrity, harness.ReadDeadlines, harness.ConcurrentWrites}
+var checkSpecs = []catalogue.Behaviour{catalogue.Integrity, catalogue.ReadDeadlines, catalogue.ConcurrentWrites}
 
 // TestCheck proves each way a run and the findings can disagree is caught,
 // and that agreement is not.
@@ -70,7 +70,7 @@ func TestCheckRecordedErrors(t *testing.T) {
 	hung := observed("lib", "nagle-delayed-ack", "write-write-read: hung")
 	hung.Values["error"] = "pair 0 B replies hung: no return within 2s"
 	hung.Summary = "write-write-read: " + hung.Values["error"].(string)
-	specs := []harness.Behaviour{harness.NagleDelayedACK}
+	specs := []catalogue.Behaviour{catalogue.NagleDelayedACK}
 	problems, _, _ := Check(Run{Cells: []Cell{hung}, Entries: entries, Behaviours: specs}, nil)
 	wantProblem(t, problems, "unexplained error: nagle-delayed-ack on lib")
 	explained := Finding{Entry: "lib", Behaviour: "nagle-delayed-ack", Verdict: report.Pass, Seen: "B replies hung", Class: DesignChoice}
@@ -103,7 +103,7 @@ func wantProblem(t *testing.T, problems []string, want string) {
 // horizon, must start as it expects; a version other than the one
 // measured is run and shown but not checked.
 func TestCheckProxy(t *testing.T) {
-	specs := []harness.Behaviour{harness.Integrity, harness.Lifetimes, harness.Coalescing}
+	specs := []catalogue.Behaviour{catalogue.Integrity, catalogue.Lifetimes, catalogue.Coalescing}
 	proxy := Entry{Name: "relay", Proxy: &Proxy{Specs: []string{"integrity", "lifetimes"}, Measured: "2.6",
 		Expect: map[string]string{"lifetimes": "A half-closed: survived", LongLifetimes: "A half-closed: cut: EOF"}}}
 	healthy := []Cell{cell("relay", "integrity", report.Pass, ""), observed("relay", "lifetimes", "A half-closed: survived; idle: survived")}
@@ -139,7 +139,7 @@ func TestCheckUnavailable(t *testing.T) {
 	cells := []Cell{cell("relay", "integrity", report.Unavailable, "no haproxy")}
 	f := Finding{Entry: "relay", Behaviour: "integrity", Seen: "x", Class: DesignChoice}
 	run := Run{Cells: cells, Entries: []Entry{{Name: "relay", Proxy: &Proxy{Expect: map[string]string{LongLifetimes: "x"}}}},
-		Behaviours: []harness.Behaviour{harness.Integrity}}
+		Behaviours: []catalogue.Behaviour{catalogue.Integrity}}
 	if problems, _, _ := Check(run, []Finding{f}); len(problems) > 0 {
 		t.Fatalf("problems for an unavailable entry: %q", problems)
 	}

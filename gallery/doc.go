@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // Doc is what docs/gallery.md is made from: a checked run.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // Finding explains one verdict of the gallery run that is not a plain pass:

@@ -1,6 +1,8 @@
 package gallery
 
-import "github.com/streamspec/streamspec/harness/report"
+import (
+	"github.com/streamspec/streamspec/internal/report"
+)
 
 // The sentences of other documents that findings quote more than once.
 const (

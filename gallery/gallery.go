@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 )
 
 // Entry is one real transport in the gallery.
@@ -70,7 +71,7 @@ const LongLifetimes = "lifetimes@long"
 const LongHorizon = 65 * time.Second
 
 // Runs reports whether the gallery runs spec b on entry e.
-func (e Entry) Runs(b harness.Behaviour) bool {
+func (e Entry) Runs(b catalogue.Behaviour) bool {
 	return e.Proxy == nil || e.Proxy.Specs == nil || slices.Contains(e.Proxy.Specs, b.ID)
 }
 

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/gallery"
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/suites"
 )
 
@@ -55,7 +55,7 @@ func variantSkip(entries []gallery.Entry) string {
 	var skip []string
 	for _, e := range entries {
 		var not []string
-		for _, b := range harness.Catalogue() {
+		for _, b := range catalogue.All() {
 			if !e.Runs(b) {
 				not = append(not, regexp.QuoteMeta(b.ID))
 			}
@@ -74,7 +74,7 @@ func variantSkip(entries []gallery.Entry) string {
 func TestVariantSkip(t *testing.T) {
 	re := regexp.MustCompile(variantSkip(gallery.Entries()))
 	for _, e := range gallery.Entries() {
-		for _, b := range harness.Catalogue() {
+		for _, b := range catalogue.All() {
 			if text := "streamspec " + e.Name + " " + b.ID; re.MatchString(text) == e.Runs(b) {
 				t.Errorf("%q: skipped %v, but the entry runs it: %v", text, re.MatchString(text), e.Runs(b))
 			}

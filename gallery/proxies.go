@@ -4,7 +4,7 @@ import (
 	_ "embed"
 	"strings"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -47,15 +47,15 @@ const (
 // timeouts and resets show. A short idle timeout also cuts a connection
 // whose reader the other specs stop for a while, more or less often with
 // the machine's load.
-var timeoutSpecs = []string{harness.HalfClose.ID, harness.HalfCloseSilence.ID, harness.GracefulClose.ID,
-	harness.Lifetimes.ID, harness.AbortiveClose.ID, harness.AbortiveCloseByA.ID}
+var timeoutSpecs = []string{catalogue.HalfClose.ID, catalogue.HalfCloseSilence.ID, catalogue.GracefulClose.ID,
+	catalogue.Lifetimes.ID, catalogue.AbortiveClose.ID, catalogue.AbortiveCloseByA.ID}
 
 // fixSpecs are what a variant that fixes a finding runs: the contract and
 // the close specs, all of which it must keep.
 func fixSpecs() []string {
 	var ids []string
-	for _, b := range harness.Catalogue() {
-		if b.Class == harness.Contract || b.Area == "close" {
+	for _, b := range catalogue.All() {
+		if b.Class == catalogue.Contract || b.Area == "close" {
 			ids = append(ids, b.ID)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // A relay entry whose program is missing is unavailable, with the reason,
@@ -14,8 +14,8 @@ import (
 func TestRelayMissingProgram(t *testing.T) {
 	e := Relay("absent", Command{Template: "streamspec-no-such-relay {listen} {upstream}", Needs: []string{"streamspec-no-such-relay"},
 		Version: []string{"streamspec-no-such-relay", "-v"}, VersionLine: "relay"})
-	_, err := harness.Open(t.Context(), e.Transport)
-	if reason, ok := harness.IsUnavailable(err); !ok || !strings.HasPrefix(reason, "streamspec-no-such-relay not installed") {
+	_, err := pair.Open(t.Context(), e.Transport)
+	if reason, ok := pair.IsUnavailable(err); !ok || !strings.HasPrefix(reason, "streamspec-no-such-relay not installed") {
 		t.Errorf("Open = %v; want unavailable: streamspec-no-such-relay not installed", err)
 	}
 	if v, err := e.Version(); err == nil {
@@ -34,7 +34,7 @@ func TestRelayProgram(t *testing.T) {
 	if v, err := e.Version(); err != nil || !strings.HasPrefix(v, "socat version") {
 		t.Errorf("Version = %q, %v; want socat's version line", v, err)
 	}
-	p, err := harness.Open(t.Context(), e.Transport)
+	p, err := pair.Open(t.Context(), e.Transport)
 	if err != nil {
 		t.Fatal(err)
 	}

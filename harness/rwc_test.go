@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // stream is an io.ReadWriteCloser; the types below add one method each.
@@ -47,14 +48,14 @@ func (s closeRead) CloseRead() error { s.calls.add("CloseRead"); return nil }
 // abilities opens one pair of endpoints made by mk through
 // FromReadWriteClosers, wrapped by wrap, and returns what the harness
 // found; calls lists the endpoints' Close and CloseRead calls.
-func abilities(t *testing.T, mk func(stream) io.ReadWriteCloser, wrap func(harness.Transport) harness.Transport) (*harness.Pair, *calls) {
+func abilities(t *testing.T, mk func(stream) io.ReadWriteCloser, wrap func(harness.Transport) harness.Transport) (*pair.Pair, *calls) {
 	t.Helper()
 	calls := new(calls)
 	tr := wrap(harness.FromReadWriteClosers("test", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 		r, w := io.Pipe()
 		return mk(stream{r, w, calls}), mk(stream{r, w, calls}), nil, nil
 	}))
-	p, err := harness.Open(context.Background(), tr)
+	p, err := pair.Open(context.Background(), tr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"slices"
 
+	"github.com/streamspec/streamspec/internal/rawconn"
 	"go.uber.org/goleak"
 )
 
@@ -87,7 +88,7 @@ func discover(c net.Conn, a Ability) bool {
 	case FullClose:
 		return true
 	case Descriptor:
-		r, w := RawConns(c)
+		r, w := rawconn.RawConns(c)
 		return r != nil && w != nil
 	case BufferSizing:
 		_, ok := c.(interface {

@@ -10,30 +10,33 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/goroutine"
+	"github.com/streamspec/streamspec/internal/pattern"
 )
 
 // After CloseWrite the peer MUST read everything written, then io.EOF, and
 // io.EOF again on every later Read; the closer MUST still read the peer's
 // reply.
-var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	size := c.fit("each way", 1<<20, 64<<10, 0.5)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
 		"A writes, CloseWrite, reads the reply": func() error {
-			if err := harness.SendPattern(c.A, 8, size, &progress); err != nil {
+			if err := pattern.SendPattern(c.A, 8, size, &progress); err != nil {
 				return err
 			}
 			if err := c.A.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
 				return fmt.Errorf("CloseWrite: %w", err)
 			}
-			if err := harness.ReceivePattern(c.A, 9, size, &progress); err != nil {
+			if err := pattern.ReceivePattern(c.A, 9, size, &progress); err != nil {
 				return fmt.Errorf("reading the reply after CloseWrite: %w", err)
 			}
 			return nil
 		},
 		"B reads to EOF, replies": func() error {
-			if err := harness.ReceivePattern(c.B, 8, size, &progress); err != nil {
+			if err := pattern.ReceivePattern(c.B, 8, size, &progress); err != nil {
 				return err
 			}
 			for i := range 3 {
@@ -41,7 +44,7 @@ var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Ca
 					return fmt.Errorf("Read %d after the last byte = %d, %v; want 0, io.EOF", i+1, n, err)
 				}
 			}
-			return harness.SendPattern(c.B, 9, size, &progress)
+			return pattern.SendPattern(c.B, 9, size, &progress)
 		},
 	})
 })
@@ -51,12 +54,12 @@ var _ = behaviour(harness.HalfClose, 10*time.Second, func(ctx SpecContext, c *Ca
 // B reading; then a last message written and closed while B is idle, so a
 // transport that drops what the peer has not read yet, or reports EOF
 // before it, fails every time rather than when it loses a race.
-var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	size := c.fit("stream", 4<<20, 256<<10, 1)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes": func() error { return harness.SendPattern(c.A, 10, size, &progress) },
-		"B reads":  func() error { return harness.ReceivePattern(c.B, 10, size, &progress) },
+		"A writes": func() error { return pattern.SendPattern(c.A, 10, size, &progress) },
+		"B reads":  func() error { return pattern.ReceivePattern(c.B, 10, size, &progress) },
 	})
 
 	last := []byte("the last message before Close")
@@ -64,13 +67,13 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 	closed := make(chan ending, 1)
 	var gid atomic.Uint64 // the goroutine of A's last Write, then of its Close
 	go func() {
-		gid.Store(harness.GoroutineID())
+		gid.Store(goroutine.GoroutineID())
 		if _, err := c.A.Write(last); err != nil {
 			closed <- ending{write: err}
 			return
 		}
 		gid.Store(0)
-		a := onClose{c.A, func() { gid.Store(harness.GoroutineID()) }}
+		a := onClose{c.A, func() { gid.Store(goroutine.GoroutineID()) }}
 		closed <- ending{close: closeOne(c.Transport, "A.Close", a)} // returns by harness.CloseTimeout
 	}()
 	// B stays idle while A's Write and Close go on by themselves: a
@@ -80,18 +83,18 @@ var _ = behaviour(harness.GracefulClose, 10*time.Second, func(ctx SpecContext, c
 		closed <- e
 	}
 	got := make([]byte, len(last))
-	if err := readFull(c.B, got, OpBound, "B reads the last message"); err != nil {
+	if err := readFull(c.B, got, opBound, "B reads the last message"); err != nil {
 		Fail(fmt.Sprintf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err))
 	}
 	Expect(string(got)).To(Equal(string(last)))
 	var n int
-	err := within(OpBound, "B.Read after the last byte", func() error { var err error; n, err = c.B.Read(make([]byte, 16)); return err })
+	err := within(opBound, "B.Read after the last byte", func() error { var err error; n, err = c.B.Read(make([]byte, 16)); return err })
 	Expect(n == 0 && err == io.EOF).To(BeTrue(), "Read after the last byte = %d, %v; want 0, io.EOF", n, err)
 	var end ending
-	Eventually(closed).WithTimeout(harness.CloseTimeout+OpBound).Should(Receive(&end), "A's last Write and Close did not return")
+	Eventually(closed).WithTimeout(bound.CloseTimeout+opBound).Should(Receive(&end), "A's last Write and Close did not return")
 	Expect(end.write).NotTo(HaveOccurred(), "A's last Write")
 	// The rule is about the bytes: an error Close returns is no failure.
-	if harness.IsHung(end.close) || harness.IsPanic(end.close) {
+	if bound.IsHung(end.close) || bound.IsPanic(end.close) {
 		Fail(fmt.Sprintf("transport %s: %v", c.Transport, end.close))
 	}
 })
@@ -107,7 +110,7 @@ func (c onClose) Close() error { c.before(); return c.Conn.Close() }
 // Close MUST unblock a pending Read and a Write blocked by backpressure on
 // that endpoint, each with an error; Read and Write after Close MUST fail;
 // a second Close MUST NOT panic.
-var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	readErr := make(chan error, 1)
 	go func() { _, err := c.A.Read(make([]byte, 16)); readErr <- err }()
 	writeDone := fillUntilBlocked(c, 11, 64<<10).done
@@ -117,8 +120,8 @@ var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c
 	// whose peer has closed may say so (coder/websocket: connection reset
 	// by peer; x/crypto/ssh: EOF). What the endpoint does afterwards is.
 	closeErrs := map[string]error{"A": c.close("A.Close", c.A)}
-	Eventually(readErr).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A's pending Read hung: A.Close did not unblock it")
-	Eventually(writeDone).WithTimeout(OpBound).Should(Receive(HaveOccurred()), "A's blocked Write hung: A.Close did not unblock it")
+	Eventually(readErr).WithTimeout(opBound).Should(Receive(HaveOccurred()), "A's pending Read hung: A.Close did not unblock it")
+	Eventually(writeDone).WithTimeout(opBound).Should(Receive(HaveOccurred()), "A's blocked Write hung: A.Close did not unblock it")
 	closeErrs["B"] = c.close("B.Close", c.B)
 	recordCloseErrors(c, closeErrs)
 
@@ -127,10 +130,10 @@ var _ = behaviour(harness.CloseUnblocks, 10*time.Second, func(ctx SpecContext, c
 		conn net.Conn
 	}{{"A", c.A}, {"B", c.B}} {
 		var n int
-		if within(OpBound, e.name+".Read after Close", func() (err error) { n, err = e.conn.Read(make([]byte, 1)); return }) == nil {
+		if within(opBound, e.name+".Read after Close", func() (err error) { n, err = e.conn.Read(make([]byte, 1)); return }) == nil {
 			Fail(fmt.Sprintf("%s.Read after Close returned %d byte(s) and no error%s", e.name, n, closeSaid(closeErrs[e.name])))
 		}
-		if within(OpBound, e.name+".Write after Close", func() error { _, err := e.conn.Write([]byte("x")); return err }) == nil {
+		if within(opBound, e.name+".Write after Close", func() error { _, err := e.conn.Write([]byte("x")); return err }) == nil {
 			Fail(fmt.Sprintf("%s.Write after Close succeeded%s", e.name, closeSaid(closeErrs[e.name])))
 		}
 		_ = c.close("second "+e.name+".Close", e.conn) // an error is fine, a panic or hang is not
@@ -146,7 +149,7 @@ func closeSaid(err error) string {
 }
 
 // recordCloseErrors puts the errors Close returned in the spec's values.
-func recordCloseErrors(c *Case, errs map[string]error) {
+func recordCloseErrors(c *specRun, errs map[string]error) {
 	values := map[string]any{}
 	for name, err := range errs {
 		if err != nil {
@@ -161,7 +164,7 @@ func recordCloseErrors(c *Case, errs map[string]error) {
 // After the peer has closed, Write MUST fail within a bounded time: not
 // keep succeeding into the void, not block forever. TCP's first Write may
 // still succeed (the peer answers it with RST); later ones fail.
-var _ = behaviour(harness.PeerGone, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.PeerGone, 0, func(ctx SpecContext, c *specRun) {
 	recordCloseErrors(c, map[string]error{"B": c.close("B.Close", c.B)})
 	writes, start := 0, time.Now()
 	err := within(3*time.Second, "A.Write to a closed peer", func() error {

@@ -11,7 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pattern"
 )
 
 // Each Write from concurrent goroutines MUST arrive contiguous, and nothing
@@ -25,7 +26,7 @@ import (
 // on a slow transport at least one each, which covers every size, and on
 // one too slow for that, one each of the sizes that fit its time, never
 // fewer than those up to 64 KiB + 1.
-var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.ConcurrentWrites, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	const writers, most = 8, 8 // records per writer where the transport is fast
 	sizes, perWriter := recordSizes, most
 	full := writers * most * meanSize(sizes)
@@ -44,7 +45,7 @@ var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext
 	ops := map[string]func() error{}
 	for w := range writers {
 		ops[fmt.Sprintf("writer %d", w)] = func() error {
-			body := harness.Pattern(recordSeed + uint64(w))
+			body := pattern.Pattern(recordSeed + uint64(w))
 			for seq := range perWriter {
 				rec := make([]byte, recordSize(w, seq))
 				binary.BigEndian.PutUint32(rec, uint32(w))
@@ -59,9 +60,9 @@ var _ = behaviour(harness.ConcurrentWrites, 10*time.Second, func(ctx SpecContext
 	}
 	ops["reader"] = func() error {
 		next := make([]int, writers)
-		bodies := make([]*harness.PatternStream, writers)
+		bodies := make([]*pattern.PatternStream, writers)
 		for w := range bodies {
-			bodies[w] = harness.Pattern(recordSeed + uint64(w))
+			bodies[w] = pattern.Pattern(recordSeed + uint64(w))
 		}
 		buf, want := make([]byte, 1<<20), make([]byte, 1<<20)
 		r := countingReader{c.B, &progress} // progress by the Read: a 1 MiB record takes seconds on a slow transport
@@ -142,14 +143,14 @@ func firstDiff(a, b []byte) int {
 // resume, and every byte MUST arrive exactly once. Once it has blocked, the
 // writer goes on for as much again as it got in (at least 256 KiB), so it
 // must block and be woken more than once while the reader drains.
-var _ = behaviour(harness.Backpressure, 15*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.Backpressure, 15*time.Second, func(ctx SpecContext, c *specRun) {
 	f := fillUntilBlocked(c, 7, 64<<10)
 	blockedAt := f.accepted.Load()
 	c.Observe(fmt.Sprintf("blocked after %d B", blockedAt), map[string]any{"accepted_bytes": blockedAt})
 	total := f.vol.Settle(f.vol.Claimed() + c.fit("resume", max(blockedAt, 256<<10), 64<<10, 0.5))
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"B drains":  func() error { return harness.ReceivePattern(c.B, 7, total, &progress) },
+		"B drains":  func() error { return pattern.ReceivePattern(c.B, 7, total, &progress) },
 		"A resumes": func() error { return <-f.done },
 	})
 	Expect(f.accepted.Load()).To(Equal(total), "the writer did not write all %d bytes", total)

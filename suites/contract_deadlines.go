@@ -11,16 +11,18 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pattern"
 )
 
 // An expired read deadline MUST fail Read with an error that is a net.Error
 // whose Timeout() is true and that matches os.ErrDeadlineExceeded; a
 // deadline already in the past MUST fail at once without consuming data;
 // after the timeout the stream MUST be intact.
-var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.ReadDeadlines, 0, func(ctx SpecContext, c *specRun) {
 	setDeadline("B.SetReadDeadline", c.B.SetReadDeadline, time.Now().Add(10*time.Millisecond))
-	err := within(OpBound, "B.Read with a 10 ms deadline (ignored deadline?)", func() error {
+	err := within(opBound, "B.Read with a 10 ms deadline (ignored deadline?)", func() error {
 		_, err := c.B.Read(make([]byte, 16))
 		return err
 	})
@@ -29,14 +31,14 @@ var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
 	done := make(chan error, 1)
 	go func() { _, err := c.A.Write([]byte("intact")); done <- err }() // a synchronous transport needs a reader
 	setDeadline("B.SetReadDeadline in the past", c.B.SetReadDeadline, time.Now().Add(-time.Second))
-	err = within(OpBound, "B.Read with a past deadline", func() error { _, err := c.B.Read(make([]byte, 16)); return err })
+	err = within(opBound, "B.Read with a past deadline", func() error { _, err := c.B.Read(make([]byte, 16)); return err })
 	expectTimeout(err, "Read with a deadline in the past")
 
 	setDeadline("B.SetReadDeadline(zero)", c.B.SetReadDeadline, time.Time{})
 	got := make([]byte, 6)
-	Expect(readFull(c.B, got, OpBound, "B.Read after the deadline is cleared")).To(Succeed())
+	Expect(readFull(c.B, got, opBound, "B.Read after the deadline is cleared")).To(Succeed())
 	Expect(string(got)).To(Equal("intact"), "data lost or changed around a read timeout")
-	Eventually(done).WithTimeout(OpBound).Should(Receive(BeNil()))
+	Eventually(done).WithTimeout(opBound).Should(Receive(BeNil()))
 })
 
 // A Write blocked by backpressure MUST fail with a timeout error (net.Error,
@@ -48,14 +50,14 @@ var _ = behaviour(harness.ReadDeadlines, 0, func(ctx SpecContext, c *Case) {
 // Writes of 1 MiB, more than a small transport holds, so the Write that
 // times out has accepted part of its bytes (on a slow transport, what it
 // moves in 100 ms).
-var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	f := fillUntilBlocked(c, 12, 1<<20)
 	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(10*time.Millisecond))
-	err := within(OpBound, "A's blocked Write, given a 10 ms deadline (ignored deadline?)", func() error { return <-f.done })
+	err := within(opBound, "A's blocked Write, given a 10 ms deadline (ignored deadline?)", func() error { return <-f.done })
 	if err == nil {
 		Fail(fmt.Sprintf("%d bytes accepted without blocking", f.accepted.Load()))
 	}
-	var werr *harness.WriteError
+	var werr *pattern.WriteError
 	if errors.As(err, &werr) {
 		err = werr.Err // the Write's own error, not SendPattern's account of it
 	}
@@ -65,19 +67,19 @@ var _ = behaviour(harness.WriteDeadlines, 10*time.Second, func(ctx SpecContext, 
 
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"B reads the bytes the Writes reported": func() error { return harness.ReceivePattern(c.B, 12, total, &progress) },
+		"B reads the bytes the Writes reported": func() error { return pattern.ReceivePattern(c.B, 12, total, &progress) },
 	})
 	_ = c.close("A.Close", c.A) // crypto/tls may report its failed close_notify
 	// Bytes beyond those reported were queued before the Close, so a Read
 	// returns them at once. One that waits has none: whether the Close
 	// reaches B as io.EOF (kcp-go's never does) is graceful-close's rule.
 	var extra atomic.Int64
-	err = harness.Within(OpBound, "B.Read after A.Close", func() error {
+	err = bound.Within(opBound, "B.Read after A.Close", func() error {
 		n, err := c.B.Read(make([]byte, 64<<10))
 		extra.Store(int64(n))
 		return err
 	})
-	if harness.IsPanic(err) {
+	if bound.IsPanic(err) {
 		Fail(err.Error())
 	}
 	Expect(extra.Load()).To(BeZero(), "B received %d bytes more than the Writes reported accepting", extra.Load())

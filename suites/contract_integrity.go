@@ -9,24 +9,25 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pattern"
 )
 
 // 64 MiB of seeded random bytes each way, both directions at once, MUST
 // arrive intact and in order. The stall watchdog turns a hang into a
 // failure within seconds; a slow but moving transport moves what it can in
 // about two seconds at its measured throughput (at least 256 KiB).
-var _ = behaviour(harness.Integrity, 30*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.Integrity, 30*time.Second, func(ctx SpecContext, c *specRun) {
 	total := c.fit("each way", 64<<20, 256<<10, 1)
 	if t := c.throughput(); total == 64<<20 && t.Known() {
 		c.Observe("", map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec)}) // fitted volumes record it themselves
 	}
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes": func() error { return harness.SendPattern(c.A, 1, total, nil) },
-		"B writes": func() error { return harness.SendPattern(c.B, 2, total, nil) },
-		"B reads":  func() error { return harness.ReceivePattern(c.B, 1, total, &progress) },
-		"A reads":  func() error { return harness.ReceivePattern(c.A, 2, total, &progress) },
+		"A writes": func() error { return pattern.SendPattern(c.A, 1, total, nil) },
+		"B writes": func() error { return pattern.SendPattern(c.B, 2, total, nil) },
+		"B reads":  func() error { return pattern.ReceivePattern(c.B, 1, total, &progress) },
+		"A reads":  func() error { return pattern.ReceivePattern(c.A, 2, total, &progress) },
 	})
 })
 
@@ -35,7 +36,7 @@ var _ = behaviour(harness.Integrity, 30*time.Second, func(ctx SpecContext, c *Ca
 // Write, larger than any kernel buffer here, MUST complete. A slow
 // transport goes through the sizes once instead of three times, and its
 // single Write is what it moves in about a second (at least 1 MiB).
-var _ = behaviour(harness.NoBoundaries, 20*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.NoBoundaries, 20*time.Second, func(ctx SpecContext, c *specRun) {
 	writes := []int{0, 1, 2, 3, 7, 100, 1000, 4095, 4096, 4097, 65535, 65536, 65537, 1 << 20}
 	reads := []int{1, 7, 4096, 65536, 3, 1000, 65537, 2}
 	once := int64(0)
@@ -45,13 +46,13 @@ var _ = behaviour(harness.NoBoundaries, 20*time.Second, func(ctx SpecContext, c 
 	total := c.fit("mixed", 3*once, once, 0.5)
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
-		"A writes mixed sizes": func() error { return harness.SendPattern(c.A, 3, total, nil, writes...) },
-		"B reads mixed sizes":  func() error { return harness.ReceivePattern(c.B, 3, total, &progress, reads...) },
+		"A writes mixed sizes": func() error { return pattern.SendPattern(c.A, 3, total, nil, writes...) },
+		"B reads mixed sizes":  func() error { return pattern.ReceivePattern(c.B, 3, total, &progress, reads...) },
 	})
 	big := int(c.fit("single Write", 8<<20, 1<<20, 0.5))
 	watch(&progress, map[string]func() error{
-		fmt.Sprintf("A writes %d bytes at once", big): func() error { return harness.SendPattern(c.A, 4, int64(big), nil, big) },
-		"B reads": func() error { return harness.ReceivePattern(c.B, 4, int64(big), &progress, 65536) },
+		fmt.Sprintf("A writes %d bytes at once", big): func() error { return pattern.SendPattern(c.A, 4, int64(big), nil, big) },
+		"B reads": func() error { return pattern.ReceivePattern(c.B, 4, int64(big), &progress, 65536) },
 	})
 })
 
@@ -59,11 +60,11 @@ var _ = behaviour(harness.NoBoundaries, 20*time.Second, func(ctx SpecContext, c 
 // buffer: a 10-byte request and reply complete with 64 KiB read buffers.
 // A read buffer shorter than a Write MUST lose nothing: the rest comes with
 // the next Read.
-var _ = behaviour(harness.ReadAvailable, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.ReadAvailable, 0, func(ctx SpecContext, c *specRun) {
 	exchange := func(from, to string, w, r io.ReadWriter, msg []byte) {
 		GinkgoHelper()
 		var got []byte
-		Expect(within(OpBound, from+" writes 10 bytes, "+to+" reads into 64 KiB (waits to fill the buffer?)", func() error {
+		Expect(within(opBound, from+" writes 10 bytes, "+to+" reads into 64 KiB (waits to fill the buffer?)", func() error {
 			written := make(chan error, 1) // a synchronous transport needs the Read to run alongside
 			go func() { _, err := w.Write(msg); written <- err }()
 			buf := make([]byte, 64<<10)
@@ -82,9 +83,9 @@ var _ = behaviour(harness.ReadAvailable, 0, func(ctx SpecContext, c *Case) {
 	exchange("B", "A", c.B, c.A, []byte("reply-0010"))
 
 	msg := make([]byte, 1000)
-	_, _ = harness.Pattern(5).Read(msg)
+	_, _ = pattern.Pattern(5).Read(msg)
 	var got []byte
-	Expect(within(OpBound, "A writes 1000 bytes, B reads into 3 bytes", func() error {
+	Expect(within(opBound, "A writes 1000 bytes, B reads into 3 bytes", func() error {
 		written := make(chan error, 1)
 		go func() { _, err := c.A.Write(msg); written <- err }()
 		buf := make([]byte, 3)
@@ -104,7 +105,7 @@ var _ = behaviour(harness.ReadAvailable, 0, func(ctx SpecContext, c *Case) {
 // also when the reader is slow and the writer has to wait. Writes of up to
 // 3 MiB, four rounds; on a slow transport what it moves in about two
 // seconds, with no Write larger than a third of that.
-var _ = behaviour(harness.WriterRule, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.WriterRule, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	sizes := []int{1, 4096, 65536, 1 << 20, 3 << 20}
 	var round int64
 	for _, s := range sizes {
@@ -117,8 +118,8 @@ var _ = behaviour(harness.WriterRule, 10*time.Second, func(ctx SpecContext, c *C
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{
 		// SendPattern fails on n < len(p) with a nil error.
-		"A writes":           func() error { return harness.SendPattern(c.A, 6, total, nil, sizes...) },
-		"B reads 1000 bytes": func() error { return harness.ReceivePattern(c.B, 6, total, &progress, 1000) },
+		"A writes":           func() error { return pattern.SendPattern(c.A, 6, total, nil, sizes...) },
+		"B reads 1000 bytes": func() error { return pattern.ReceivePattern(c.B, 6, total, &progress, 1000) },
 	})
 })
 
@@ -126,9 +127,9 @@ var _ = behaviour(harness.WriterRule, 10*time.Second, func(ctx SpecContext, c *C
 // EOF: the next byte written is the next byte read. The reader runs
 // alongside, since a synchronous transport may hand even an empty Write to
 // a Read (which may then return 0 bytes and no error).
-var _ = behaviour(harness.ZeroWrite, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.ZeroWrite, 0, func(ctx SpecContext, c *specRun) {
 	var got []byte
-	Expect(within(OpBound, "zero-length Writes and the Read after them", func() error {
+	Expect(within(opBound, "zero-length Writes and the Read after them", func() error {
 		written := make(chan error, 1)
 		go func() {
 			for _, p := range [][]byte{{}, nil, []byte("x")} {

@@ -10,12 +10,13 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 )
 
 // ReplySilence is how long B stays silent before replying to a half-closed
 // request in half-close-reply-after-silence: the stimulus, not a wait for
 // anything.
-const ReplySilence = time.Second
+const replySilence = time.Second
 
 // After CloseWrite the closer MUST still read a reply that its peer sends
 // after 1 s of silence, then io.EOF. A kernel stream keeps the reverse
@@ -23,7 +24,7 @@ const ReplySilence = time.Second
 // half-closed connection once it has been idle (socat's -t, 0.5 s by
 // default) loses the reply. A's Read is pending throughout, so a relay
 // that cuts the connection during the silence fails the spec at once.
-var _ = behaviour(harness.HalfCloseSilence, ReplySilence+3*OpBound, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.HalfCloseSilence, replySilence+3*opBound, func(ctx SpecContext, c *specRun) {
 	request, reply := []byte("request, then half-close"), []byte("reply after 1 s of silence")
 	var halfClosed time.Time
 	sent := make(chan error, 1) // alongside B's Reads, as a synchronous transport needs
@@ -35,13 +36,13 @@ var _ = behaviour(harness.HalfCloseSilence, ReplySilence+3*OpBound, func(ctx Spe
 		halfClosed = time.Now()
 		sent <- closeWrite(c.A)()
 	}()
-	Expect(readFull(c.B, make([]byte, len(request)), OpBound, "B reads the request")).To(Succeed())
+	Expect(readFull(c.B, make([]byte, len(request)), opBound, "B reads the request")).To(Succeed())
 	expectEOF(c.B, "B, after the request")
-	Eventually(sent).WithTimeout(OpBound).Should(Receive(BeNil()), "A's Write and CloseWrite")
+	Eventually(sent).WithTimeout(opBound).Should(Receive(BeNil()), "A's Write and CloseWrite")
 
 	got := make(chan readResult, 1)
 	if c.Can(harness.ReadDeadline) {
-		setDeadline("A.SetReadDeadline", c.A.SetReadDeadline, time.Now().Add(ReplySilence+2*OpBound))
+		setDeadline("A.SetReadDeadline", c.A.SetReadDeadline, time.Now().Add(replySilence+2*opBound))
 	}
 	go func() {
 		b, err := io.ReadAll(io.LimitReader(c.A, 1<<10))
@@ -56,23 +57,23 @@ var _ = behaviour(harness.HalfCloseSilence, ReplySilence+3*OpBound, func(ctx Spe
 			what = fmt.Sprintf("%q then %s", r.data, what)
 		}
 		return fmt.Sprintf("the reply B sent after %v of silence was lost: A read %s %.2f s after its CloseWrite",
-			ReplySilence, what, r.at.Sub(halfClosed).Seconds())
+			replySilence, what, r.at.Sub(halfClosed).Seconds())
 	}
 	select {
 	case r := <-got:
 		Fail(lost(r) + ", while B was still silent")
-	case <-time.After(ReplySilence): // the stimulus: B says nothing for this long
+	case <-time.After(replySilence): // the stimulus: B says nothing for this long
 	}
 	for _, step := range []struct {
 		what string
 		do   func() error
 	}{{"B.Write of the reply", func() error { _, err := c.B.Write(reply); return err }}, {"B.CloseWrite after it", closeWrite(c.B)}} {
-		if err := within(OpBound, step.what, step.do); err != nil {
-			Fail(fmt.Sprintf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", ReplySilence, step.what, err))
+		if err := within(opBound, step.what, step.do); err != nil {
+			Fail(fmt.Sprintf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", replySilence, step.what, err))
 		}
 	}
 	var r readResult
-	Eventually(got).WithTimeout(OpBound).Should(Receive(&r), "A.Read of the reply hung: no return within %v", OpBound)
+	Eventually(got).WithTimeout(opBound).Should(Receive(&r), "A.Read of the reply hung: no return within %v", opBound)
 	switch {
 	case string(r.data) != string(reply):
 		Fail(lost(r))
@@ -98,7 +99,7 @@ func closeWrite(conn net.Conn) func() error {
 func expectEOF(conn net.Conn, who string) {
 	GinkgoHelper()
 	var n int
-	err := within(OpBound, who+": Read", func() error { var err error; n, err = conn.Read(make([]byte, 16)); return err })
+	err := within(opBound, who+": Read", func() error { var err error; n, err = conn.Read(make([]byte, 16)); return err })
 	if n != 0 || err != io.EOF {
 		Fail(fmt.Sprintf("%s: Read = %d, %v; want 0, io.EOF (the half-close did not arrive)", who, n, err))
 	}

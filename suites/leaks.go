@@ -15,6 +15,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/leaks"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // LeakCheck, when true (the default), fails a spec that leaves behind a
@@ -24,7 +27,7 @@ import (
 // so a library's process-wide pool started by its first Pair is not
 // blamed on whichever spec runs first; declare goroutines a library starts
 // later with harness.IgnoreGoroutines.
-var LeakCheck = true
+var leakCheck = true
 
 // leakSettle bounds how long a passed spec's descriptors and goroutines
 // may take to go while its goroutines are still moving: at once on an
@@ -45,7 +48,7 @@ var ginkgoGoroutines = []goleak.Option{
 // connection for its life (RPC), or new ones now and then
 // (GINKGO_PARALLEL_PROTOCOL=HTTP). Those sockets are Ginkgo's.
 func init() {
-	harness.RegisterDescriptorOwner("Ginkgo: connection to the parallel server", func(d harness.OpenFD) bool {
+	leaks.RegisterDescriptorOwner("Ginkgo: connection to the parallel server", func(d leaks.OpenFD) bool {
 		suite, _ := GinkgoConfiguration()
 		host := strings.TrimPrefix(suite.ParallelHost, "http://")
 		return d.Kind == "socket" && host != "" && d.Peer == host
@@ -61,7 +64,7 @@ var (
 // baseline, warming the transport up first. A spec that needs an ability
 // the warm-up pair lacked opens nothing: lacking names the ability, and the
 // spec is skipped with no pair whose leak a skip could hide.
-func openGuarded(ctx context.Context, tr harness.Transport, needs []harness.Ability) (p *harness.Pair, lacking harness.Ability, err error) {
+func openGuarded(ctx context.Context, tr harness.Transport, needs []harness.Ability) (p *pair.Pair, lacking harness.Ability, err error) {
 	abilities, err := warmUp(ctx, tr)
 	if err != nil {
 		return nil, "", err
@@ -74,7 +77,7 @@ func openGuarded(ctx context.Context, tr harness.Transport, needs []harness.Abil
 		}
 	}
 	guardLeaks(tr)
-	p, err = harness.Open(ctx, tr)
+	p, err = pair.Open(ctx, tr)
 	return p, "", err
 }
 
@@ -86,7 +89,7 @@ func openGuarded(ctx context.Context, tr harness.Transport, needs []harness.Abil
 // abilities (nil with the leak check off: no warm-up). A warm-up that
 // fails is retried by the next spec; its error is the spec's.
 func warmUp(ctx context.Context, tr harness.Transport) ([]harness.Ability, error) {
-	if !LeakCheck {
+	if !leakCheck {
 		return nil, nil
 	}
 	warmMu.Lock()
@@ -94,7 +97,7 @@ func warmUp(ctx context.Context, tr harness.Transport) ([]harness.Ability, error
 	if abilities, ok := warm[tr.Name()]; ok {
 		return abilities, nil
 	}
-	p, err := harness.Open(ctx, tr)
+	p, err := pair.Open(ctx, tr)
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +115,11 @@ func warmUp(ctx context.Context, tr harness.Transport) ([]harness.Ability, error
 // harness.TakeResources, Ginkgo's next capture pipe by waiting for its
 // pipe factory to have made it before the baseline.
 func guardLeaks(tr harness.Transport) {
-	if !LeakCheck {
+	if !leakCheck {
 		return
 	}
 	capture := ginkgoCapturePipe()
-	before := harness.TakeResources()
+	before := leaks.TakeResources()
 	ignore := append([]goleak.Option{goleak.IgnoreCurrent()}, ginkgoGoroutines...)
 	ignore = append(ignore, tr.Traits().IgnoreGoroutines...)
 	goroutines := goroutineStates()
@@ -170,14 +173,14 @@ func guardLeaks(tr harness.Transport) {
 // resumed output interception), its pipe factory has made one more pipe
 // that nothing else identifies: one new pipe pair is left out as that
 // pipe, and the message says so if something else leaked.
-func leakedSince(before harness.Resources, capture string) []string {
-	now := harness.TakeResources()
+func leakedSince(before leaks.Resources, capture string) []string {
+	now := leaks.TakeResources()
 	leaked := now.LeakedSince(before)
 	if capture == "" || stdoutID(now) == capture {
 		return leaked
 	}
 	_ = waitGinkgoPipeFactory()
-	now = harness.TakeResources()
+	now = leaks.TakeResources()
 	leaked = now.LeakedSince(before)
 	ends := map[string][]string{}
 	for _, d := range now.NewSince(before) {
@@ -221,12 +224,12 @@ func ginkgoCapturePipe() string {
 	}
 	start := time.Now()
 	state := waitGinkgoPipeFactory()
-	AddReportEntry(EntryLeakCheck, map[string]any{"ginkgo_pipe_factory": state, "waited_us": time.Since(start).Microseconds()},
+	AddReportEntry(report.EntryLeakCheck, map[string]any{"ginkgo_pipe_factory": state, "waited_us": time.Since(start).Microseconds()},
 		ReportEntryVisibilityNever)
-	return stdoutID(harness.TakeResources())
+	return stdoutID(leaks.TakeResources())
 }
 
-func stdoutID(r harness.Resources) string {
+func stdoutID(r leaks.Resources) string {
 	for _, d := range r.Descriptors() {
 		if d.FD == 1 {
 			return d.ID

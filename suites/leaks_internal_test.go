@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/leaks"
 )
 
 // pipeFactory is Ginkgo's startPipeFactory (internal/output_interceptor.go)
@@ -43,15 +43,15 @@ func TestLateGinkgoPipeIsInTheBaseline(t *testing.T) {
 	<-running
 	time.AfterFunc(50*time.Millisecond, func() { close(start) })
 
-	unwaited := harness.TakeResources()
+	unwaited := leaks.TakeResources()
 	if state := waitGinkgoPipeFactory(); state != "parked" {
 		t.Fatalf("the factory was %s", state)
 	}
-	before := harness.TakeResources()
+	before := leaks.TakeResources()
 	if leaked := before.LeakedSince(unwaited); len(leaked) != 2 {
 		t.Errorf("without the wait the late pipe is new: want its 2 ends, got %q", leaked)
 	}
-	if leaked := harness.TakeResources().LeakedSince(before); len(leaked) != 0 {
+	if leaked := leaks.TakeResources().LeakedSince(before); len(leaked) != 0 {
 		t.Errorf("after the wait: %q", leaked)
 	}
 	p := <-pipes // the next spec takes it

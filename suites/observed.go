@@ -9,6 +9,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/kernel"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
@@ -18,14 +21,14 @@ import (
 // measured expectation fails the spec, one from an inferred expectation is
 // recorded for the report. outcome is categorical (no timings or counts)
 // so that it is stable.
-func (c *Case) Outcome(outcome, summary string, values map[string]any) {
+func (c *specRun) Outcome(outcome, summary string, values map[string]any) {
 	GinkgoHelper()
 	if values == nil {
 		values = map[string]any{}
 	}
 	values["outcome"] = outcome
 	c.Observe(summary, values)
-	if check, ok := harness.CheckOutcome(c.b.ID, c.Transport, c.Kind, checkos.GOOS, outcome); ok {
+	if check, ok := expect.CheckOutcome(c.b.ID, c.Transport, c.Kind, checkos.GOOS, outcome); ok {
 		check.Detail = summary
 		c.expect(check)
 	}
@@ -33,11 +36,11 @@ func (c *Case) Outcome(outcome, summary string, values map[string]any) {
 
 // expect records each check for the report and fails the spec with every
 // check that breaks a measured expectation.
-func (c *Case) expect(checks ...harness.Check) {
+func (c *specRun) expect(checks ...expect.Check) {
 	GinkgoHelper()
 	var failed []string
 	for _, ch := range checks {
-		AddReportEntry(harness.EntryCheck, ch, ReportEntryVisibilityFailureOrVerbose)
+		AddReportEntry(expect.EntryCheck, ch, ReportEntryVisibilityFailureOrVerbose)
 		if ch.Fails() {
 			failed = append(failed, ch.String())
 		}
@@ -53,12 +56,12 @@ func (c *Case) expect(checks ...harness.Check) {
 // it records "<what>: <error>" as the outcome and ends the spec, which
 // passes: what happened is the finding. On a built-in kind, and for a
 // panic anywhere, the spec fails.
-func (c *Case) must(what string, err error) {
+func (c *specRun) must(what string, err error) {
 	GinkgoHelper()
 	if err == nil {
 		return
 	}
-	if !c.Kind.OnlyRecorded() || harness.IsPanic(err) {
+	if !c.Kind.OnlyRecorded() || bound.IsPanic(err) {
 		Fail(fmt.Sprintf("%s: %v", what, err))
 	}
 	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error()})
@@ -80,24 +83,24 @@ func endObservation() {
 
 // mustWithin runs op within d as an observed spec's step (see must) and
 // returns nothing: its error has ended the spec.
-func (c *Case) mustWithin(d time.Duration, what string, op func() error) {
+func (c *specRun) mustWithin(d time.Duration, what string, op func() error) {
 	GinkgoHelper()
-	c.must(what, harness.Within(d, what, op))
+	c.must(what, bound.Within(d, what, op))
 }
 
 // mustSetDeadline calls a deadline setter as an observed spec's step.
-func (c *Case) mustSetDeadline(what string, set func(time.Time) error, t time.Time) {
+func (c *specRun) mustSetDeadline(what string, set func(time.Time) error, t time.Time) {
 	GinkgoHelper()
-	c.mustWithin(OpBound, what, func() error { return set(t) })
+	c.mustWithin(opBound, what, func() error { return set(t) })
 }
 
 // closeObserved closes conn as an observed spec's step: a Close that hangs
 // or panics ends the spec (see must); an error it returns is part of the
 // outcome, as "; <what>: <error>" (nothing when Close succeeds).
-func (c *Case) closeObserved(what string, conn net.Conn) string {
+func (c *specRun) closeObserved(what string, conn net.Conn) string {
 	GinkgoHelper()
 	err := closeOne(c.Transport, what, conn)
-	if harness.IsHung(err) || harness.IsPanic(err) {
+	if bound.IsHung(err) || bound.IsPanic(err) {
 		c.must(what, err)
 	}
 	if err != nil {
@@ -109,25 +112,25 @@ func (c *Case) closeObserved(what string, conn net.Conn) string {
 // EventWait bounds a Read or Write whose result a spec records: one that
 // has not returned by then is recorded as "timeout" (with a deadline) or
 // "blocks" (without).
-const EventWait = 500 * time.Millisecond
+const eventWait = 500 * time.Millisecond
 
 // readEvents records up to limit successive Reads on c as "data" (merged,
 // counted in bytes) and error names, stopping at io.EOF, a timeout, a
 // repeated error or a Read that blocks.
-func readEvents(c *Case, conn net.Conn, limit int) (events []string, bytes int) {
+func readEvents(c *specRun, conn net.Conn, limit int) (events []string, bytes int) {
 	buf := make([]byte, 4096)
 	for range limit {
 		var n int
-		bound, wait := EventWait, EventWait // no deadline: a Read still blocked then is abandoned
-		if ready, err := harness.WaitReadable(conn, OpBound); err == nil && ready {
+		readBound, wait := eventWait, eventWait // no deadline: a Read still blocked then is abandoned
+		if ready, err := kernel.WaitReadable(conn, opBound); err == nil && ready {
 			// The kernel has the data, end or error: the Read returns at
 			// once, however late a busy machine runs it.
-			bound, wait = OpBound, OpBound
+			readBound, wait = opBound, opBound
 		}
 		if c.Can(harness.ReadDeadline) {
-			bound += wait // as long again for the deadline to act
+			readBound += wait // as long again for the deadline to act
 		}
-		err := harness.Within(bound, "Read", func() error {
+		err := bound.Within(readBound, "Read", func() error {
 			if c.Can(harness.ReadDeadline) {
 				_ = conn.SetReadDeadline(time.Now().Add(wait))
 			}
@@ -159,7 +162,7 @@ func readEvents(c *Case, conn net.Conn, limit int) (events []string, bytes int) 
 // writeEvents records Writes of a small message on conn: how many succeed
 // before the first error (up to limit, within one second), then the errors
 // of up to then more Writes with consecutive repeats collapsed.
-func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string) {
+func writeEvents(c *specRun, conn net.Conn, limit, then int) (ok int, errs []string) {
 	start := time.Now()
 	for ok < limit && time.Since(start) < time.Second {
 		err := writeOnce(c, conn)
@@ -184,14 +187,14 @@ func writeEvents(c *Case, conn net.Conn, limit, then int) (ok int, errs []string
 // writeOnce writes a small message, giving up after EventWait: through the
 // write deadline where there is one (as long again for it to act), by
 // abandoning the Write where there is none.
-func writeOnce(c *Case, conn net.Conn) error {
-	bound := EventWait
+func writeOnce(c *specRun, conn net.Conn) error {
+	writeBound := eventWait
 	if c.Can(harness.WriteDeadline) {
-		bound += EventWait
+		writeBound += eventWait
 	}
-	return harness.Within(bound, "Write", func() error {
+	return bound.Within(writeBound, "Write", func() error {
 		if c.Can(harness.WriteDeadline) {
-			_ = conn.SetWriteDeadline(time.Now().Add(EventWait))
+			_ = conn.SetWriteDeadline(time.Now().Add(eventWait))
 		}
 		_, err := conn.Write([]byte("0123456789"))
 		return err
@@ -237,7 +240,7 @@ func eventName(err error) string {
 	switch {
 	case err == nil:
 		return "ok"
-	case harness.IsHung(err):
+	case bound.IsHung(err):
 		return "blocks"
 	}
 	return errName(err)
@@ -263,10 +266,10 @@ func waitFor(d time.Duration, cond func() bool) bool {
 // the transport lets the harness look; it reports false only when it
 // looked and they did not arrive within d.
 func arrived(conn net.Conn, n int, d time.Duration) bool {
-	if _, err := harness.Unread(conn); err != nil {
+	if _, err := kernel.Unread(conn); err != nil {
 		return true
 	}
-	return waitFor(d, func() bool { q, err := harness.Unread(conn); return err == nil && q >= n })
+	return waitFor(d, func() bool { q, err := kernel.Unread(conn); return err == nil && q >= n })
 }
 
 func join(parts []string) string { return strings.Join(parts, ", ") }

@@ -14,6 +14,13 @@ import (
 	"github.com/onsi/gomega/gmeasure"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
@@ -27,14 +34,14 @@ const capacityRepeats = 3
 // in-flight bytes (less those the receiver holds whose ACK is still on its
 // way), a pipe's one buffer (exactly F_GETPIPE_SZ), a Unix socket's
 // receiver queue; net.Pipe MUST accept nothing.
-var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.CapacityDecomposition, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	closeReaderFirst(c.Pair)
 	exp := gmeasure.NewExperiment("capacity " + c.Transport)
 	var deadlineEnded atomic.Pointer[error]
-	measure := func(opts ...harness.FillOption) func(p *harness.Pair) (harness.Capacity, error) {
-		return func(p *harness.Pair) (harness.Capacity, error) {
-			cp, err := harness.MeasureCapacity(ctx, p.A, p.B, opts...)
-			if errors.Is(err, harness.ErrDeadlineEnded) {
+	measureOn := func(opts ...measure.FillOption) func(p *pair.Pair) (measure.Capacity, error) {
+		return func(p *pair.Pair) (measure.Capacity, error) {
+			cp, err := measure.MeasureCapacity(ctx, p.A, p.B, opts...)
+			if errors.Is(err, measure.ErrDeadlineEnded) {
 				deadlineEnded.Store(&err)
 				return cp, nil
 			}
@@ -44,11 +51,11 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 			return cp, err
 		}
 	}
-	caps := onPairs(ctx, c, "measuring capacity", onFresh(ctx, c, capacityRepeats, c.Pair), measure(fillOptions(c)...))
+	caps := onPairs(ctx, c, "measuring capacity", onFresh(ctx, c, capacityRepeats, c.Pair), measureOn(fillOptions(c)...))
 	if why := deadlineEnded.Load(); why != nil {
 		// A deadline that ends the connection leaves no capacity to read
 		// (coder/websocket): watch a Write without one, on fresh pairs.
-		caps = onPairs(ctx, c, "measuring capacity without write deadlines", onFresh(ctx, c, capacityRepeats), measure(harness.FillWithoutDeadlines()))
+		caps = onPairs(ctx, c, "measuring capacity without write deadlines", onFresh(ctx, c, capacityRepeats), measureOn(measure.FillWithoutDeadlines()))
 		for i := range caps {
 			caps[i].Notes = fmt.Sprintf("measured without write deadlines: with one, %v", *why)
 		}
@@ -58,15 +65,15 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 		cp := caps[i]
 		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
 		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
-		checks, err := harness.CheckCapacity(checkos.GOOS, c.Kind, cp)
+		checks, err := expect.CheckCapacity(checkos.GOOS, c.Kind, cp)
 		c.must(fmt.Sprintf("sample %d", i+1), err)
 		c.expect(checks...)
 	}
 	first := caps[0]
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
-	AddReportEntry(harness.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(measure.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
 	acc := exp.GetStats("accepted")
-	c.Observe(harness.Bytes(first.AcceptedBytes)+" B", map[string]any{
+	c.Observe(units.Digits(first.AcceptedBytes)+" B", map[string]any{
 		"accepted_bytes":        first.AcceptedBytes,
 		"accepted_median_bytes": acc.ValueFor(gmeasure.StatMedian),
 		"accepted_min_bytes":    acc.ValueFor(gmeasure.StatMin),
@@ -85,29 +92,29 @@ var _ = behaviour(harness.CapacityDecomposition, 10*time.Second, func(ctx SpecCo
 // sweepFixed: on Linux (measured) it MUST follow for TCP and Unix stream
 // sockets; macOS is inferred to do the same (harness.KnobExpectations gives
 // the kernel source; a difference from an inferred row is only recorded).
-var _ = behaviour(harness.CapacitySndbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobSndbuf, sweepSizes)
+var _ = behaviour(catalogue.CapacitySndbuf, 20*time.Second, func(ctx SpecContext, c *specRun) {
+	sweep(ctx, c, measure.KnobSndbuf, sweepSizes)
 })
 
 // Capacity against the reader's SO_RCVBUF, the writer's SO_SNDBUF held at
 // sweepFixed: on Linux (measured) TCP's MUST follow it, a Unix stream
 // socket's MUST NOT; on macOS TCP is inferred to read mixed (the SYN-ACK's
 // window is never shrunk) and Unix to ignore it.
-var _ = behaviour(harness.CapacityRcvbuf, 20*time.Second, func(ctx SpecContext, c *Case) {
-	sweep(ctx, c, harness.KnobRcvbuf, sweepSizes)
+var _ = behaviour(catalogue.CapacityRcvbuf, 20*time.Second, func(ctx SpecContext, c *specRun) {
+	sweep(ctx, c, measure.KnobRcvbuf, sweepSizes)
 })
 
 // A pipe's capacity MUST follow its size as set with F_SETPIPE_SZ, and be
 // that size to the byte (Linux; macOS has no F_SETPIPE_SZ).
-var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.CapacityPipeSize, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	if c.Kind != harness.KindPipe {
-		Skip(harness.UnsupportedPrefix + c.Transport + " is not a pipe")
+		Skip(report.UnsupportedPrefix + c.Transport + " is not a pipe")
 	}
 	page := os.Getpagesize()
-	if _, err := harness.SetPipeSize(c.A, page); err != nil {
-		Skip(harness.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
+	if _, err := kernel.SetPipeSize(c.A, page); err != nil {
+		Skip(report.UnsupportedPrefix + "pipe size cannot be set here: " + err.Error())
 	}
-	sweep(ctx, c, harness.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page})
+	sweep(ctx, c, measure.KnobPipeSize, []int{page, 4 * page, 16 * page, 64 * page})
 })
 
 // After the writer blocks, the reader drains step by step; the writer
@@ -115,33 +122,33 @@ var _ = behaviour(harness.CapacityPipeSize, 10*time.Second, func(ctx SpecContext
 // on Linux at the point the kernel's readiness rule gives for its kind.
 // A Write then MUST go through. TCP's point moves with the timing of
 // window updates, so fresh pairs are sampled for a median and spread.
-var _ = behaviour(harness.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.WakeupThreshold, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	exp := gmeasure.NewExperiment("wakeup " + c.Transport)
 	type sample struct {
-		cp harness.Capacity
-		wk harness.Wakeup
+		cp measure.Capacity
+		wk measure.Wakeup
 	}
 	pairs := onFresh(ctx, c, capacityRepeats, c.Pair)
-	samples := onPairs(ctx, c, "measuring the wake-up", pairs, func(p *harness.Pair) (sample, error) {
-		cp, wk, err := harness.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
+	samples := onPairs(ctx, c, "measuring the wake-up", pairs, func(p *pair.Pair) (sample, error) {
+		cp, wk, err := measure.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
 		return sample{cp, wk}, err
 	})
 	for i, sm := range samples {
 		wk, p := sm.wk, pairs[i]
 		wk.Transport = c.Transport
 		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
-		c.must(fmt.Sprintf("sample %d", i+1), harness.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk))
+		c.must(fmt.Sprintf("sample %d", i+1), expect.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk))
 		if c.Can(harness.WriteDeadline) {
-			c.mustSetDeadline("A.SetWriteDeadline", p.A.SetWriteDeadline, time.Now().Add(OpBound))
-			c.mustWithin(2*OpBound, "A.Write after the writer was woken", func() error { _, err := p.A.Write(make([]byte, 1024)); return err })
+			c.mustSetDeadline("A.SetWriteDeadline", p.A.SetWriteDeadline, time.Now().Add(opBound))
+			c.mustWithin(2*opBound, "A.Write after the writer was woken", func() error { _, err := p.A.Write(make([]byte, 1024)); return err })
 		}
 	}
 	first, settle := samples[0].wk, samples[0].cp.SettleMillis
 	first.Transport = c.Transport
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
-	AddReportEntry(harness.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(measure.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
 	st := exp.GetStats("wakeup after")
-	c.Observe(fmt.Sprintf("after %s B of %s B", harness.Bytes(first.WakeupAfterBytes), harness.Bytes(first.AcceptedBytes)), map[string]any{
+	c.Observe(fmt.Sprintf("after %s B of %s B", units.Digits(first.WakeupAfterBytes), units.Digits(first.AcceptedBytes)), map[string]any{
 		"wakeup_after_bytes": first.WakeupAfterBytes, "accepted_bytes": first.AcceptedBytes, "step_bytes": first.StepBytes,
 		"wakeup_median_bytes": st.ValueFor(gmeasure.StatMedian), "wakeup_min_bytes": st.ValueFor(gmeasure.StatMin),
 		"wakeup_max_bytes": st.ValueFor(gmeasure.StatMax), "samples": st.N,
@@ -160,27 +167,27 @@ var (
 // the noise), records a harness.Sweep and checks the kernel's expectation
 // for the kind: a difference fails the spec against a measured row and is
 // recorded against an inferred one.
-func sweep(ctx SpecContext, c *Case, knob string, settings []int) {
+func sweep(ctx SpecContext, c *specRun, knob string, settings []int) {
 	GinkgoHelper()
-	s, err := harness.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
+	s, err := measure.SweepCapacity(ctx, c.Tr, knob, settings, sweepFixed, fillOptions(c)...)
 	c.must("sweeping "+knob, err)
-	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	var cells []string
 	for _, p := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s", harness.Bytes(p.Setting), harness.Bytes(p.AcceptedBytes)))
+		cells = append(cells, fmt.Sprintf("%s: %s", units.Digits(p.Setting), units.Digits(p.AcceptedBytes)))
 	}
 	if n := s.NoiseNote(); n != "" {
 		cells = append(cells, n)
 	}
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+")", map[string]any{"knob": knob, "outcome": s.Response(), "points": s.Points, "noise_bytes": s.Noise()})
-	c.expect(harness.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
+	c.expect(expect.CheckSweep(c.b.ID, checkos.GOOS, c.Kind, s)...)
 }
 
 // onPairs runs measure on the pairs at once and returns the results in
 // their order; an error fails the spec (c.must, as what). The fills mostly wait
 // (for delayed ACKs, for autotuned buffers to grow), so n pairs cost
 // about one, and a change in the machine's load hits them all alike.
-func onPairs[T any](ctx SpecContext, c *Case, what string, pairs []*harness.Pair, measure func(p *harness.Pair) (T, error)) []T {
+func onPairs[T any](ctx SpecContext, c *specRun, what string, pairs []*pair.Pair, measure func(p *pair.Pair) (T, error)) []T {
 	GinkgoHelper()
 	n := len(pairs)
 	out, errs := make([]T, n), make([]error, n)
@@ -198,7 +205,7 @@ func onPairs[T any](ctx SpecContext, c *Case, what string, pairs []*harness.Pair
 }
 
 // onFresh is n pairs: those given, then fresh ones (openAnother).
-func onFresh(ctx SpecContext, c *Case, n int, given ...*harness.Pair) []*harness.Pair {
+func onFresh(ctx SpecContext, c *specRun, n int, given ...*pair.Pair) []*pair.Pair {
 	GinkgoHelper()
 	for len(given) < n {
 		given = append(given, openAnother(ctx, c))
@@ -206,18 +213,18 @@ func onFresh(ctx SpecContext, c *Case, n int, given ...*harness.Pair) []*harness
 	return given
 }
 
-func fillOptions(c *Case) []harness.FillOption {
+func fillOptions(c *specRun) []measure.FillOption {
 	if c.Can(harness.WriteDeadline) {
 		return nil
 	}
-	return []harness.FillOption{harness.FillWithoutDeadlines()}
+	return []measure.FillOption{measure.FillWithoutDeadlines()}
 }
 
 // openAnother opens one more pair of the transport under test, closed when
 // the spec ends.
-func openAnother(ctx SpecContext, c *Case) *harness.Pair {
+func openAnother(ctx SpecContext, c *specRun) *pair.Pair {
 	GinkgoHelper()
-	p, err := harness.Open(ctx, c.Tr)
+	p, err := pair.Open(ctx, c.Tr)
 	c.must("opening another pair", err)
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
@@ -235,7 +242,7 @@ func openAnother(ctx SpecContext, c *Case) *harness.Pair {
 // reader closed alone first would wait for the writer's reply if its Close
 // waits for one (coder/websocket, 5 s). Cleanups run last-in first-out, so
 // this runs before the pair's own, which then has nothing to do.
-func closeReaderFirst(p *harness.Pair) {
+func closeReaderFirst(p *pair.Pair) {
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
 			Fail("closing the pair: " + err.Error())

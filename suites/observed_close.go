@@ -7,7 +7,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
 )
 
 // Closing with unread data: B has 50 bytes from A it never read, A has 10
@@ -16,7 +17,7 @@ import (
 // socket reports ECONNRESET on Linux. Outcome: "read: <A's Reads>; write:
 // <A's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE",
 // and "; B.Close: <error>" if B's Close returned one.
-var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.CloseUnread, 0, func(ctx SpecContext, c *specRun) {
 	pendingA := leaveUnread(c, c.A, c.B, 100, 50, "A", "B")
 	pendingB := leaveUnread(c, c.B, c.A, 20, 10, "B", "A")
 	settle(pendingA, pendingB)
@@ -28,7 +29,7 @@ var _ = behaviour(harness.CloseUnread, 0, func(ctx SpecContext, c *Case) {
 // sent still unread at A. TCP MUST reset instead of closing gracefully;
 // the spec records whether A can still read those 10 bytes. Outcome as for
 // close-with-unread-data. abortive-close-by-a is the other direction.
-var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.AbortiveClose, 0, func(ctx SpecContext, c *specRun) {
 	abortiveClose(c, end{"B", c.B}, end{"A", c.A})
 })
 
@@ -38,13 +39,13 @@ var _ = behaviour(harness.AbortiveClose, 0, func(ctx SpecContext, c *Case) {
 // ShutdownRead, socket_ip_tcp_generic.cc), and a pipe's read end is gone.
 // The spec records what A's Reads return for the bytes sent after.
 // Outcome: "peer write: <B's Writes>; read: <A's Reads>".
-var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
-	c.mustWithin(OpBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)
+var _ = behaviour(catalogue.ShutRD, 0, func(ctx SpecContext, c *specRun) {
+	c.mustWithin(opBound, "A.CloseRead", c.A.(interface{ CloseRead() error }).CloseRead)
 	ok, errs := writeEvents(c, c.B, 3, 1)
 	// Once B's kernel has them acknowledged they are queued at A or
 	// dropped there (XNU); where B's queue cannot be read, give them a moment.
 	queued := arrived(c.A, 10*ok, 200*time.Millisecond)
-	if harness.Drained(c.B, OpBound) {
+	if kernel.Drained(c.B, opBound) {
 		queued = arrived(c.A, 10*ok, 0)
 	}
 	events, bytes := readEvents(c, c.A, 6)
@@ -60,7 +61,7 @@ var _ = behaviour(harness.ShutRD, 0, func(ctx SpecContext, c *Case) {
 // contract write-to-closed-peer asserts only that they fail. Outcome:
 // "ok, " when some Writes succeeded, then the errors, e.g. "ok, EPIPE",
 // and "; B.Close: <error>" if B's Close returned one.
-var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.ClosedPeerErrors, 0, func(ctx SpecContext, c *specRun) {
 	closed := c.closeObserved("B.Close", c.B)
 	ok, errs := writeEvents(c, c.A, 10000, 2)
 	c.Outcome(writeOutcome(ok, errs)+closed, writeSummary(ok, errs)+closed, map[string]any{"writes_ok": ok, "errors": errs})
@@ -69,11 +70,11 @@ var _ = behaviour(harness.ClosedPeerErrors, 0, func(ctx SpecContext, c *Case) {
 // leaveUnread has w write size bytes and r read only n of them, so that
 // size-n bytes are known to have arrived and wait unread. The Write runs
 // alongside, as a synchronous transport needs.
-func leaveUnread(c *Case, w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
+func leaveUnread(c *specRun, w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
 	GinkgoHelper()
 	p := &pendingWrite{done: make(chan error, 1), gid: make(chan int64, 1)}
 	go func() { p.gid <- goid(); _, err := w.Write(make([]byte, size)); p.done <- err }()
-	c.mustWithin(OpBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName), readAll(r, make([]byte, n)))
+	c.mustWithin(opBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName), readAll(r, make([]byte, n)))
 	return p
 }
 
@@ -94,7 +95,7 @@ func settle(ws ...*pendingWrite) {
 	for _, w := range ws {
 		id := <-w.gid
 		parked := 0
-		waitFor(OpBound, func() bool {
+		waitFor(opBound, func() bool {
 			select {
 			case w.err = <-w.done:
 				w.returned = true
@@ -117,7 +118,7 @@ func (w *pendingWrite) result() string {
 	if !w.returned {
 		select {
 		case w.err = <-w.done:
-		case <-time.After(EventWait):
+		case <-time.After(eventWait):
 			return "blocks"
 		}
 	}
@@ -127,7 +128,7 @@ func (w *pendingWrite) result() string {
 // peerView records what peer's Reads and then Writes return after the
 // other end closed, with unread bytes of the closer's still waiting at
 // peer; closed is what the closer's Close said (closeObserved).
-func peerView(c *Case, peer net.Conn, unread int, closed string, values map[string]any) (outcome, summary string, _ map[string]any) {
+func peerView(c *specRun, peer net.Conn, unread int, closed string, values map[string]any) (outcome, summary string, _ map[string]any) {
 	events, bytes := readEvents(c, peer, 6)
 	ok, errs := writeEvents(c, peer, 3, 1)
 	values["reads"], values["read_bytes"], values["writes_ok"], values["write_errors"] = events, bytes, ok, errs

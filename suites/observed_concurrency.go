@@ -9,7 +9,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
 )
 
 // bigWrite is larger than any default pipe or socket buffer a writer
@@ -22,29 +24,29 @@ const bigWrite = 128 << 10
 // Linux fs/pipe.c pipe_write, XNU bsd/kern/sys_pipe.c); larger writes may.
 // Sockets are recorded the same way. Outcome: "PIPE_BUF writes atomic" or
 // "PIPE_BUF writes interleaved"; the 128 KiB writes are recorded.
-var _ = behaviour(harness.PipeBufAtomic, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.PipeBufAtomic, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	var writers [2]*os.File
 	for i := range writers {
-		f, err := harness.DupWriter(c.A)
+		f, err := kernel.DupWriter(c.A)
 		c.must("duplicating A's writing descriptor", err)
 		DeferCleanup(f.Close)
 		writers[i] = f
 	}
-	small := interleaved(c, writers, harness.PipeBuf, 256)
+	small := interleaved(c, writers, kernel.PipeBuf, 256)
 	large := interleaved(c, writers, bigWrite, 8)
 	outcome := "PIPE_BUF writes atomic"
 	if small > 0 {
 		outcome = "PIPE_BUF writes interleaved"
 	}
 	c.Outcome(outcome,
-		fmt.Sprintf("%d B: %d of 512 mixed; %d KiB: %d of 16 mixed", harness.PipeBuf, small, bigWrite>>10, large),
-		map[string]any{"pipe_buf": harness.PipeBuf, "small_mixed": small, "small_writes": 512, "large_size": bigWrite, "large_mixed": large, "large_writes": 16})
+		fmt.Sprintf("%d B: %d of 512 mixed; %d KiB: %d of 16 mixed", kernel.PipeBuf, small, bigWrite>>10, large),
+		map[string]any{"pipe_buf": kernel.PipeBuf, "small_mixed": small, "small_writes": 512, "large_size": bigWrite, "large_mixed": large, "large_writes": 16})
 })
 
 // interleaved has both writers write records writes of size bytes at once
 // while B reads them, and returns how many size-byte slots of the stream
 // hold bytes of both writers. Writer i fills its records with byte 'a'+i.
-func interleaved(c *Case, writers [2]*os.File, size, records int) int {
+func interleaved(c *specRun, writers [2]*os.File, size, records int) int {
 	GinkgoHelper()
 	var progress atomic.Int64
 	var mixed int
@@ -81,6 +83,6 @@ func interleaved(c *Case, writers [2]*os.File, size, records int) int {
 			return nil
 		}
 	}
-	c.must(fmt.Sprintf("two writers of %d-byte records", size), harness.Watch(&progress, ops))
+	c.must(fmt.Sprintf("two writers of %d-byte records", size), bound.Watch(&progress, ops))
 	return mixed
 }

@@ -10,7 +10,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pattern"
 )
 
 // After a Write has timed out a kernel stream MUST stay usable: the bytes
@@ -22,15 +24,15 @@ import (
 // "broken: <error the reader got>"; "no timeout" if the deadline did not
 // fire. A timeout is recognised each way net.Conn's documentation lets a
 // caller (timeoutSign): the value says which.
-var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.WriteTimeoutUsable, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	const seed, after = 21, 256 << 10
-	src := harness.Pattern(seed)
+	src := pattern.Pattern(seed)
 	chunk := make([]byte, 64<<10)
 	var accepted int64
 	var rest []byte
 	c.mustSetDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(50*time.Millisecond))
-	err := harness.Within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
-		for accepted <= harness.BackpressureBound {
+	err := bound.Within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
+		for accepted <= catalogue.BackpressureBound {
 			_, _ = src.Read(chunk)
 			n, err := c.A.Write(chunk)
 			accepted += int64(n)
@@ -41,7 +43,7 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 		}
 		return nil
 	})
-	if harness.IsPanic(err) {
+	if bound.IsPanic(err) {
 		c.must("A.Write", err)
 	}
 	values := map[string]any{"accepted_bytes": accepted, "timeout_error": eventName(err)}
@@ -55,7 +57,7 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 
 	var progress atomic.Int64
 	total := accepted + int64(len(rest)) + after
-	werr := harness.Watch(&progress, map[string]func() error{
+	werr := bound.Watch(&progress, map[string]func() error{
 		"A writes on": func() error { // the rest of the timed-out Write, then more of the pattern
 			p := rest
 			for sent := int64(0); ; sent += int64(len(chunk)) {
@@ -71,10 +73,10 @@ var _ = behaviour(harness.WriteTimeoutUsable, 10*time.Second, func(ctx SpecConte
 				p = chunk
 			}
 		},
-		"B reads everything": func() error { return harness.ReceivePattern(c.B, seed, total, &progress) },
+		"B reads everything": func() error { return pattern.ReceivePattern(c.B, seed, total, &progress) },
 	})
 	var re *resumeError
-	var mm *harness.MismatchError
+	var mm *pattern.MismatchError
 	outcome := "usable"
 	switch {
 	case errors.As(werr, &re):

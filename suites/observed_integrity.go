@@ -9,8 +9,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // Coalescing and splitting: a stream keeps no write boundaries, and a
@@ -23,7 +25,7 @@ import (
 // keeps copying while the woken writer appends, so it may return all
 // 1 MiB at once, measured here). A slow transport's large Write is what it
 // moves in about a second, at least 64 KiB.
-var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.Coalescing, 0, func(ctx SpecContext, c *specRun) {
 	const small, writes = 100, 20
 	large := int(c.fit("large Write", 1<<20, 64<<10, 0.5))
 	done := make(chan error, 1)
@@ -40,10 +42,10 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	// waits until they are all there. Other transports may need a reader
 	// (net.Pipe): B reads alongside once A has not finished within a moment.
 	synchronous := false
-	if _, err := harness.Unread(c.B); err == nil {
-		c.must("A's small Writes", waitDone(done, OpBound, "A's small Writes"))
-		if !arrived(c.B, small*writes, OpBound) {
-			c.must("B waits for the small Writes", fmt.Errorf("not all %d bytes arrived within %v", small*writes, OpBound))
+	if _, err := kernel.Unread(c.B); err == nil {
+		c.must("A's small Writes", waitDone(done, opBound, "A's small Writes"))
+		if !arrived(c.B, small*writes, opBound) {
+			c.must("B waits for the small Writes", fmt.Errorf("not all %d bytes arrived within %v", small*writes, opBound))
 		}
 	} else {
 		select {
@@ -55,12 +57,12 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 	}
 	smallReads := readSizes(c, c.B, small*writes, 64<<10)
 	if synchronous {
-		c.must("A's small Writes", waitDone(done, OpBound, "A's small Writes"))
+		c.must("A's small Writes", waitDone(done, opBound, "A's small Writes"))
 	}
 
 	go func() { _, err := c.A.Write(make([]byte, large)); done <- err }()
 	largeReads := readSizes(c, c.B, large, large)
-	c.must("A's large Write", waitDone(done, OpBound, "A's large Write"))
+	c.must("A's large Write", waitDone(done, opBound, "A's large Write"))
 
 	smallVerdict := "coalesced"
 	switch {
@@ -76,11 +78,11 @@ var _ = behaviour(harness.Coalescing, 0, func(ctx SpecContext, c *Case) {
 
 // readSizes reads total bytes from conn with a buffer of size bytes and
 // returns the size of every Read.
-func readSizes(c *Case, conn net.Conn, total, size int) []int {
+func readSizes(c *specRun, conn net.Conn, total, size int) []int {
 	GinkgoHelper()
 	var sizes []int
 	buf := make([]byte, size)
-	c.mustWithin(OpBound, fmt.Sprintf("reading %d bytes", total), func() error {
+	c.mustWithin(opBound, fmt.Sprintf("reading %d bytes", total), func() error {
 		for got := 0; got < total; {
 			n, err := conn.Read(buf[:min(size, total-got)])
 			if n > 0 {
@@ -103,7 +105,7 @@ func waitDone(done <-chan error, d time.Duration, what string) error {
 	case err := <-done:
 		return err
 	case <-time.After(d):
-		return &harness.HungError{Op: what, After: d}
+		return &bound.HungError{Op: what, After: d}
 	}
 }
 

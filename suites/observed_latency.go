@@ -11,13 +11,16 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega/gmeasure"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // StallThreshold separates a round trip held up by a delayed ACK from one
 // that was not: half of the shortest delayed-ACK timeout, Linux's 40 ms
 // (include/net/tcp.h TCP_DELACK_MIN); macOS waits 100 ms or more.
-const StallThreshold = 20 * time.Millisecond
+const stallThreshold = 20 * time.Millisecond
 
 // Nagle and delayed ACK: two small Writes and then a Read of the reply
 // (write-write-read) MUST NOT stall with Go's default (TCP_NODELAY) or on
@@ -31,22 +34,22 @@ const StallThreshold = 20 * time.Millisecond
 // one of pairs×rounds round trips took StallThreshold or more, so a
 // scheduler that delays some samples cannot make one; the medians and
 // maxima are recorded.
-var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.NagleDelayedACK, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	const pairs, rounds = 6, 3 // 18 samples a setting; the pairs run at once
 	settings := []string{"default"}
-	if _, ok := harness.FindNoDelay(c.A); ok {
+	if _, ok := kernel.FindNoDelay(c.A); ok {
 		settings = append(settings, "nagle")
 	}
 	exp := gmeasure.NewExperiment("write-write-read round trip on " + c.Transport)
 	var progress atomic.Int64
 	ops := map[string]func() error{}
-	var extra []*harness.Pair
+	var extra []*pair.Pair
 	DeferCleanup(func() error { return closeAll(extra) })
 	for i := range pairs {
 		p := c.Pair
 		if i > 0 {
 			var err error
-			p, err = harness.Open(ctx, c.Tr)
+			p, err = pair.Open(ctx, c.Tr)
 			c.must(fmt.Sprintf("opening pair %d of %d", i+1, pairs), err)
 			extra = append(extra, p)
 		}
@@ -55,7 +58,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 		ops[fmt.Sprintf("pair %d A asks", i)] = func() error {
 			for _, s := range settings {
 				if s == "nagle" {
-					nd, _ := harness.FindNoDelay(p.A)
+					nd, _ := kernel.FindNoDelay(p.A)
 					if err := nd.SetNoDelay(false); err != nil {
 						return fmt.Errorf("SetNoDelay(false): %w", err)
 					}
@@ -63,7 +66,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 				// The first round of a fresh connection or setting is not
 				// measured: Linux acknowledges at once early in a connection.
 				for r := range rounds + 1 {
-					if err := harness.DelayAcks(p.B); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+					if err := kernel.DelayAcks(p.B); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 						return fmt.Errorf("%s round %d: %w", s, r, err)
 					}
 					d, err := writeWriteRead(p.A, &progress)
@@ -78,7 +81,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 			return nil
 		}
 	}
-	c.must("write-write-read", harness.Watch(&progress, ops))
+	c.must("write-write-read", bound.Watch(&progress, ops))
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
 
 	var outcome, summary []string
@@ -87,7 +90,7 @@ var _ = behaviour(harness.NagleDelayedACK, 10*time.Second, func(ctx SpecContext,
 		stats := exp.GetStats(s)
 		median := stats.DurationFor(gmeasure.StatMedian)
 		verdict := "no stall"
-		if stats.DurationFor(gmeasure.StatMin) >= StallThreshold {
+		if stats.DurationFor(gmeasure.StatMin) >= stallThreshold {
 			verdict = "stall"
 		}
 		outcome = append(outcome, s+": "+verdict)

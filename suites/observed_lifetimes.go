@@ -16,18 +16,21 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // HorizonEnv names the environment variable that sets how long the
 // lifetimes spec watches its connections, e.g. STREAMSPEC_HORIZON=90s to
 // see a proxy's 50 s timeouts; the -streamspec.horizon flag overrides it.
-const HorizonEnv = "STREAMSPEC_HORIZON"
+const horizonEnv = "STREAMSPEC_HORIZON"
 
 // DefaultHorizon is the lifetimes spec's horizon in the matrix.
-const DefaultHorizon = 3 * time.Second
+const defaultHorizon = 3 * time.Second
 
 var horizonFlag = flag.Duration("streamspec.horizon", 0,
-	"how long the lifetimes spec watches half-closed and idle connections (default 3s); also $"+HorizonEnv)
+	"how long the lifetimes spec watches half-closed and idle connections (default 3s); also $"+horizonEnv)
 
 // horizon is the lifetimes spec's horizon: the flag, else the environment,
 // else DefaultHorizon.
@@ -35,20 +38,20 @@ func horizon() (time.Duration, error) {
 	if *horizonFlag > 0 {
 		return *horizonFlag, nil
 	}
-	v := os.Getenv(HorizonEnv)
+	v := os.Getenv(horizonEnv)
 	if v == "" {
-		return DefaultHorizon, nil
+		return defaultHorizon, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return DefaultHorizon, fmt.Errorf("%s=%q: want a positive duration such as 90s", HorizonEnv, v)
+		return defaultHorizon, fmt.Errorf("%s=%q: want a positive duration such as 90s", horizonEnv, v)
 	}
 	return d, nil
 }
 
 // lifetimeSetup bounds what the lifetimes spec does besides watching: two
 // more pairs, an exchange and a half-close before, proof bytes after.
-const lifetimeSetup = harness.PairTimeout + 4*OpBound
+const lifetimeSetup = pair.Timeout + 4*opBound
 
 // How long a half-closed connection (A half-closed; B half-closed) and an
 // idle one survive, up to the horizon. The three run at once on three
@@ -62,16 +65,16 @@ const lifetimeSetup = harness.PairTimeout + 4*OpBound
 // a fate being "survived", "cut: RST" (an end saw a reset), "cut: EOF"
 // or "cut: lost" (found only at the horizon); the cell adds when and
 // what each end saw.
-var _ = behaviourBounded(harness.Lifetimes, func() time.Duration { h, _ := horizon(); return h + lifetimeSetup }, func(ctx SpecContext, c *Case) {
+var _ = behaviourBounded(catalogue.Lifetimes, func() time.Duration { h, _ := horizon(); return h + lifetimeSetup }, func(ctx SpecContext, c *specRun) {
 	h, err := horizon()
 	if err != nil {
 		Fail(err.Error())
 	}
-	pairs := []*harness.Pair{c.Pair, nil, nil}
+	pairs := []*pair.Pair{c.Pair, nil, nil}
 	var opening sync.WaitGroup
 	openErrs := make([]error, len(pairs))
 	for i := 1; i < len(pairs); i++ {
-		opening.Go(func() { pairs[i], openErrs[i] = harness.Open(ctx, c.Tr) })
+		opening.Go(func() { pairs[i], openErrs[i] = pair.Open(ctx, c.Tr) })
 	}
 	opening.Wait()
 	DeferCleanup(func() { _ = closeAll(slicesNonNil(pairs[1:])) }) // the spec's own pair is closed by open's cleanup
@@ -106,7 +109,7 @@ var _ = behaviourBounded(harness.Lifetimes, func() time.Duration { h, _ := horiz
 // lifetime is one connection the lifetimes spec watches, and its fate.
 type lifetime struct {
 	name   string
-	p      *harness.Pair
+	p      *pair.Pair
 	closer string // "A", "B" or "" for idle
 
 	fate, cell string        // categorical, and with when
@@ -138,8 +141,8 @@ func (l *lifetime) watch(ctx SpecContext, h time.Duration) {
 	reads := make(chan pendingRead, len(listeners))
 	for _, e := range listeners {
 		if l.p.Can(harness.ReadDeadline) {
-			set := func() error { return e.conn.SetReadDeadline(start.Add(h + 2*OpBound)) }
-			if l.err = harness.Within(OpBound, e.name+".SetReadDeadline", set); l.err != nil {
+			set := func() error { return e.conn.SetReadDeadline(start.Add(h + 2*opBound)) }
+			if l.err = bound.Within(opBound, e.name+".SetReadDeadline", set); l.err != nil {
 				return
 			}
 		}
@@ -158,7 +161,7 @@ func (l *lifetime) watch(ctx SpecContext, h time.Duration) {
 			select {
 			case r2 := <-reads:
 				seen = append(seen, r2)
-			case <-time.After(EventWait):
+			case <-time.After(eventWait):
 			}
 		}
 		l.cut(seen, len(listeners))
@@ -209,7 +212,7 @@ func (l *lifetime) prove(listeners []end, reads <-chan pendingRead) {
 			from = b
 		}
 		go func() {
-			err := harness.Within(OpBound, from.name+".Write", func() error { _, err := from.conn.Write([]byte("alive")); return err })
+			err := bound.Within(opBound, from.name+".Write", func() error { _, err := from.conn.Write([]byte("alive")); return err })
 			if err != nil {
 				wrote <- fmt.Sprintf("%s's Write got %s", from.name, eventName(err))
 				return
@@ -217,7 +220,7 @@ func (l *lifetime) prove(listeners []end, reads <-chan pendingRead) {
 			wrote <- ""
 		}()
 	}
-	timeout := time.NewTimer(OpBound)
+	timeout := time.NewTimer(opBound)
 	defer timeout.Stop()
 	for range listeners {
 		select {
@@ -227,7 +230,7 @@ func (l *lifetime) prove(listeners []end, reads <-chan pendingRead) {
 			}
 			continue
 		case <-timeout.C:
-			problems = append(problems, "the bytes written did not arrive within "+OpBound.String())
+			problems = append(problems, "the bytes written did not arrive within "+opBound.String())
 		}
 		break
 	}
@@ -268,7 +271,7 @@ func exchange(from, to end) error {
 	msg := []byte("ping from " + from.name)
 	wrote := make(chan error, 1)
 	go func() { _, err := from.conn.Write(msg); wrote <- err }()
-	if err := harness.Within(OpBound, to.name+" reads from "+from.name, func() error {
+	if err := bound.Within(opBound, to.name+" reads from "+from.name, func() error {
 		_, err := io.ReadFull(to.conn, make([]byte, len(msg)))
 		return err
 	}); err != nil {
@@ -277,18 +280,18 @@ func exchange(from, to end) error {
 	select {
 	case err := <-wrote:
 		return err
-	case <-time.After(OpBound):
-		return &harness.HungError{Op: from.name + ".Write", After: OpBound}
+	case <-time.After(opBound):
+		return &bound.HungError{Op: from.name + ".Write", After: opBound}
 	}
 }
 
 // halfClose has closer CloseWrite and peer read the EOF, within OpBound.
 func halfClose(closer, peer end) error {
-	if err := harness.Within(OpBound, closer.name+".CloseWrite", closeWrite(closer.conn)); err != nil {
+	if err := bound.Within(opBound, closer.name+".CloseWrite", closeWrite(closer.conn)); err != nil {
 		return err
 	}
 	var n int
-	err := harness.Within(OpBound, peer.name+".Read after the half-close", func() error {
+	err := bound.Within(opBound, peer.name+".Read after the half-close", func() error {
 		var err error
 		n, err = peer.conn.Read(make([]byte, 16))
 		return err
@@ -318,8 +321,8 @@ func groupCells(cells []string) string {
 	return strings.Join(out, "; ")
 }
 
-func slicesNonNil(ps []*harness.Pair) []*harness.Pair {
-	var out []*harness.Pair
+func slicesNonNil(ps []*pair.Pair) []*pair.Pair {
+	var out []*pair.Pair
 	for _, p := range ps {
 		if p != nil {
 			out = append(out, p)

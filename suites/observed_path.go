@@ -10,7 +10,14 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // On a network path, a writer blocked while its bytes cross the
@@ -21,12 +28,12 @@ import (
 // before the writer fills the path, so what is in flight stays there while
 // it is counted however long the hold takes to apply. After the hold every
 // accepted byte MUST arrive intact.
-var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.InFlight, 20*time.Second, func(ctx SpecContext, c *specRun) {
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
-	AddReportEntry(harness.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s B", harness.Bytes(cp.SenderUnsentBytes),
-		harness.Bytes(cp.InFlightBytes), harness.Bytes(cp.ReceiverQueuedBytes), harness.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
+	AddReportEntry(measure.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
+	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s B", units.Digits(cp.SenderUnsentBytes),
+		units.Digits(cp.InFlightBytes), units.Digits(cp.ReceiverQueuedBytes), units.Digits(cp.AcceptedBytes)), inFlightValues(cp, at))
 	c.must("bytes in flight", threeTerms(cp))
 })
 
@@ -44,18 +51,18 @@ var _ = behaviour(harness.InFlight, 20*time.Second, func(ctx SpecContext, c *Cas
 // with five retransmits, in the oversubscribed soak). So the largest
 // product gets up to pathAttempts fresh pairs, and the most in flight
 // counts; a path whose queue does not hold what it declares never grows.
-var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.CapacityPath, 60*time.Second, func(ctx SpecContext, c *specRun) {
 	np := networkPath(c)
 	variants := np.Variants()
 	if len(variants) < 3 {
-		Skip(fmt.Sprintf("%s%s has %d path variants, a sweep needs 3", harness.UnsupportedPrefix, c.Transport, len(variants)))
+		Skip(fmt.Sprintf("%s%s has %d path variants, a sweep needs 3", report.UnsupportedPrefix, c.Transport, len(variants)))
 	}
-	s := harness.Sweep{Transport: c.Transport, Knob: harness.KnobPath}
+	s := measure.Sweep{Transport: c.Transport, Knob: measure.KnobPath}
 	for _, v := range variants {
 		s.Points = append(s.Points, pathPoint(ctx, c, v))
 	}
 	cc := np.CongestionControl()
-	lossBased := harness.LossBased(cc)
+	lossBased := measure.LossBased(cc)
 	first, last := s.Points[0].Extra["in_flight_bytes"], len(s.Points)-1
 	tries := []int64{s.Points[last].Extra["in_flight_bytes"]}
 	for lossBased && len(tries) < pathAttempts && s.Points[last].Extra["in_flight_bytes"] < 2*first {
@@ -67,9 +74,9 @@ var _ = behaviour(harness.CapacityPath, 60*time.Second, func(ctx SpecContext, c 
 	}
 	var cells []string
 	for _, pt := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", pt.Label, harness.Bytes(pt.AcceptedBytes), harness.Bytes(pt.Extra["in_flight_bytes"])))
+		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", pt.Label, units.Digits(pt.AcceptedBytes), units.Digits(pt.Extra["in_flight_bytes"])))
 	}
-	AddReportEntry(harness.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
 		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc, "largest_in_flight_tries": tries})
 	if lossBased && s.Points[last].Extra["in_flight_bytes"] < 2*first {
@@ -85,9 +92,9 @@ const pathAttempts = 3
 
 // pathPoint measures in flight on a fresh pair over variant v, as
 // in-flight does, and checks it.
-func pathPoint(ctx SpecContext, c *Case, v harness.PathVariant) harness.SweepPoint {
+func pathPoint(ctx SpecContext, c *specRun, v measure.PathVariant) measure.SweepPoint {
 	GinkgoHelper()
-	p, err := harness.Open(ctx, v.Transport)
+	p, err := pair.Open(ctx, v.Transport)
 	c.must("opening a pair over "+v.Label, err)
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
@@ -102,21 +109,21 @@ func pathPoint(ctx SpecContext, c *Case, v harness.PathVariant) harness.SweepPoi
 			extra[k] = n
 		}
 	}
-	return harness.SweepPoint{Setting: v.Transport.BDP(), Label: v.Label, AcceptedBytes: cp.AcceptedBytes, Extra: extra}
+	return measure.SweepPoint{Setting: v.Transport.BDP(), Label: v.Label, AcceptedBytes: cp.AcceptedBytes, Extra: extra}
 }
 
 // byteList formats byte counts.
 func byteList(ns []int64) []string {
 	var out []string
 	for _, n := range ns {
-		out = append(out, harness.Bytes(n))
+		out = append(out, units.Digits(n))
 	}
 	return out
 }
 
 // threeTerms checks an in-flight measurement: conserved to the byte, with
 // bytes unsent, in flight and at the receiver.
-func threeTerms(cp harness.Capacity) error {
+func threeTerms(cp measure.Capacity) error {
 	switch {
 	case !cp.Conserved:
 		return fmt.Errorf("%s: %s = %d bytes, but %d were accepted", cp.Transport, cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
@@ -135,11 +142,11 @@ func threeTerms(cp harness.Capacity) error {
 }
 
 // networkPath is the transport under test as a NetworkPath, or skips.
-func networkPath(c *Case) harness.NetworkPath {
+func networkPath(c *specRun) measure.NetworkPath {
 	GinkgoHelper()
-	np, ok := c.Tr.(harness.NetworkPath)
+	np, ok := c.Tr.(measure.NetworkPath)
 	if !ok {
-		Skip(harness.UnsupportedPrefix + c.Transport + " has no network path to hold")
+		Skip(report.UnsupportedPrefix + c.Transport + " has no network path to hold")
 	}
 	return np
 }
@@ -159,21 +166,21 @@ const preloadBytes = 64 << 10
 // tcp_slow_start_after_idle 0). Then it releases the bottleneck and
 // checks that b receives the preload and every accepted byte. at is the
 // sender's queues just before the hold (its window and round trip).
-func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.Conn) (cp harness.Capacity, at harness.Queues) {
+func measureInFlight(ctx SpecContext, c *specRun, np measure.NetworkPath, a, b net.Conn) (cp measure.Capacity, at kernel.Queues) {
 	GinkgoHelper()
 	warm := 16<<20 + 8*np.BDP()
 	var progress atomic.Int64
-	c.must("the warm-up", harness.Watch(&progress, map[string]func() error{
-		"A sends the warm-up": func() error { return harness.SendPattern(a, 21, warm, &progress) },
-		"B reads it":          func() error { return harness.ReceivePattern(b, 21, warm, &progress) },
+	c.must("the warm-up", bound.Watch(&progress, map[string]func() error{
+		"A sends the warm-up": func() error { return pattern.SendPattern(a, 21, warm, &progress) },
+		"B reads it":          func() error { return pattern.ReceivePattern(b, 21, warm, &progress) },
 	}))
-	c.must("the preload", harness.Watch(&progress, map[string]func() error{
-		"A sends the preload": func() error { return harness.SendPattern(a, 22, preloadBytes, &progress) },
+	c.must("the preload", bound.Watch(&progress, map[string]func() error{
+		"A sends the preload": func() error { return pattern.SendPattern(a, 22, preloadBytes, &progress) },
 	}))
-	var qa, qb harness.Queues
-	if !waitFor(harness.Stall, func() bool {
-		qa, _ = harness.ProbeQueues(a)
-		qb, _ = harness.ProbeQueues(b)
+	var qa, qb kernel.Queues
+	if !waitFor(bound.Stall, func() bool {
+		qa, _ = kernel.ProbeQueues(a)
+		qb, _ = kernel.ProbeQueues(b)
 		return qb.RecvQueued == preloadBytes && qa.SendQueued == 0
 	}) {
 		c.must("the preload", fmt.Errorf("did not settle at B: B holds %d of %d bytes, A still has %d unacknowledged", qb.RecvQueued, preloadBytes, qa.SendQueued))
@@ -181,7 +188,7 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 	at = qa
 	release, err := np.Hold(ctx, a)
 	if errors.Is(err, errors.ErrUnsupported) {
-		Skip(harness.UnsupportedPrefix + err.Error())
+		Skip(report.UnsupportedPrefix + err.Error())
 	}
 	c.must("holding the bottleneck", err)
 	released := false
@@ -190,25 +197,25 @@ func measureInFlight(ctx SpecContext, c *Case, np harness.NetworkPath, a, b net.
 			_ = release()
 		}
 	}()
-	cp, err = harness.MeasureCapacity(ctx, a, b, append(fillOptions(c), harness.FillQueued(preloadBytes))...)
+	cp, err = measure.MeasureCapacity(ctx, a, b, append(fillOptions(c), measure.FillQueued(preloadBytes))...)
 	cp.Transport = np.Name()
 	c.must(fmt.Sprintf("measuring capacity with the bottleneck held (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes), err)
 	cp.Notes = fmt.Sprintf("%d bytes at the stopped reader, then the bottleneck held; path: %s", preloadBytes, np.Traits().Notes)
 	released = true
-	c.mustWithin(OpBound, "releasing the bottleneck", release)
-	c.must("B reads what was accepted", harness.Watch(&progress, map[string]func() error{
+	c.mustWithin(opBound, "releasing the bottleneck", release)
+	c.must("B reads what was accepted", bound.Watch(&progress, map[string]func() error{
 		"B reads what was accepted": func() error {
-			if err := harness.ReceivePattern(b, 22, preloadBytes, &progress); err != nil {
+			if err := pattern.ReceivePattern(b, 22, preloadBytes, &progress); err != nil {
 				return fmt.Errorf("the preload: %w", err)
 			}
-			return harness.ReceivePattern(b, cp.Seed, cp.AcceptedBytes-preloadBytes, &progress)
+			return pattern.ReceivePattern(b, cp.Seed, cp.AcceptedBytes-preloadBytes, &progress)
 		},
 	}))
 	return cp, at
 }
 
 // inFlightValues are the numbers behind an in-flight measurement.
-func inFlightValues(cp harness.Capacity, at harness.Queues) map[string]any {
+func inFlightValues(cp measure.Capacity, at kernel.Queues) map[string]any {
 	v := map[string]any{
 		"accepted_bytes": cp.AcceptedBytes, "sender_queued_bytes": cp.SenderQueuedBytes,
 		"sender_unsent_bytes": cp.SenderUnsentBytes, "in_flight_bytes": cp.InFlightBytes,

@@ -6,7 +6,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // Abortive close by A: A sets SO_LINGER {on, 0} and closes with 10 bytes
@@ -15,7 +17,7 @@ import (
 // a reset into EOF in one direction only differs between the two rows.
 // Outcome as for abortive-close, seen from B: "read: <B's Reads>; write:
 // <B's Writes after>", e.g. "read: data, ECONNRESET, EOF; write: EPIPE".
-var _ = behaviour(harness.AbortiveCloseByA, 0, func(ctx SpecContext, c *Case) {
+var _ = behaviour(catalogue.AbortiveCloseByA, 0, func(ctx SpecContext, c *specRun) {
 	abortiveClose(c, end{"A", c.A}, end{"B", c.B})
 })
 
@@ -27,11 +29,11 @@ type end struct {
 
 // abortiveClose sets SO_LINGER {on, 0} on closer, leaves 10 bytes of
 // closer's unread at peer, closes closer and records what peer sees.
-func abortiveClose(c *Case, closer, peer end) {
+func abortiveClose(c *specRun, closer, peer end) {
 	GinkgoHelper()
-	how, err := harness.AbortOnClose(closer.conn)
-	if errors.Is(err, harness.ErrNoSocketOption) {
-		Skip(harness.UnsupportedPrefix + c.Transport + " has no SO_LINGER: " + err.Error())
+	how, err := kernel.AbortOnClose(closer.conn)
+	if errors.Is(err, kernel.ErrNoSocketOption) {
+		Skip(report.UnsupportedPrefix + c.Transport + " has no SO_LINGER: " + err.Error())
 	}
 	c.must(how+" on "+closer.name, err)
 	pending := leaveUnread(c, closer.conn, peer.conn, 20, 10, closer.name, peer.name)

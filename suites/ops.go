@@ -13,17 +13,24 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/goroutine"
+	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // OpBound bounds a single Read, Write or Close a spec expects to return.
-const OpBound = 2 * time.Second
+const opBound = 2 * time.Second
 
 // within runs op on the transport, failing the spec if it hangs past d or
 // panics, and returns op's own error.
 func within(d time.Duration, what string, op func() error) error {
 	GinkgoHelper()
-	err := harness.Within(d, what, op)
-	if harness.IsHung(err) || harness.IsPanic(err) {
+	err := bound.Within(d, what, op)
+	if bound.IsHung(err) || bound.IsPanic(err) {
 		Fail(err.Error())
 	}
 	return err
@@ -37,7 +44,7 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 	GinkgoHelper()
 	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
 	defer cancel()
-	if err := harness.WatchContext(ctx, progress, ops); err != nil {
+	if err := bound.WatchContext(ctx, progress, ops); err != nil {
 		Fail(err.Error())
 	}
 }
@@ -46,7 +53,7 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 // if it returns an error: even a setter may hang on a hostile transport.
 func setDeadline(what string, set func(time.Time) error, t time.Time) {
 	GinkgoHelper()
-	Expect(within(OpBound, what, func() error { return set(t) })).To(Succeed(), what)
+	Expect(within(opBound, what, func() error { return set(t) })).To(Succeed(), what)
 }
 
 // closeHung is set once a Close has hung in the running spec; open clears
@@ -66,7 +73,7 @@ func closeOne(transport, what string, c net.Conn) error {
 	if closeHung.Load() {
 		return fmt.Errorf("%s not called: an earlier Close in this spec hung", what)
 	}
-	t, err := harness.CloseWithin(transport, what, c.Close)
+	t, err := bound.CloseWithin(transport, what, c.Close)
 	recordClose(t)
 	if t.Hung {
 		closeHung.Store(true)
@@ -76,10 +83,10 @@ func closeOne(transport, what string, c net.Conn) error {
 
 // close closes one endpoint of the spec's pair as a step of a spec: it
 // fails the spec if Close hangs or panics and returns Close's own error.
-func (c *Case) close(what string, conn net.Conn) error {
+func (c *specRun) close(what string, conn net.Conn) error {
 	GinkgoHelper()
 	err := closeOne(c.Transport, what, conn)
-	if harness.IsHung(err) || harness.IsPanic(err) {
+	if bound.IsHung(err) || bound.IsPanic(err) {
 		Fail(fmt.Sprintf("transport %s: %v", c.Transport, err))
 	}
 	return err
@@ -87,14 +94,14 @@ func (c *Case) close(what string, conn net.Conn) error {
 
 // recordClose attaches a Close that was slow, or hung, to the spec's
 // report: the matrix shows how long it took (values close_ms).
-func recordClose(t harness.CloseTime) {
+func recordClose(t bound.CloseTime) {
 	if t.Slow() || t.Hung {
-		AddReportEntry(harness.EntryClose, t, ReportEntryVisibilityFailureOrVerbose)
+		AddReportEntry(bound.EntryClose, t, ReportEntryVisibilityFailureOrVerbose)
 	}
 }
 
 // closePair closes p, unless a Close already hung, and records slow Closes.
-func closePair(p *harness.Pair) error {
+func closePair(p *pair.Pair) error {
 	if closeHung.Load() {
 		return fmt.Errorf("transport %s: pair not closed: an earlier Close hung", p.Transport)
 	}
@@ -102,7 +109,7 @@ func closePair(p *harness.Pair) error {
 	for _, t := range p.CloseTimes() {
 		recordClose(t)
 	}
-	if harness.IsHung(err) {
+	if bound.IsHung(err) {
 		closeHung.Store(true)
 	}
 	return err
@@ -110,7 +117,7 @@ func closePair(p *harness.Pair) error {
 
 // closeAll closes pairs at once, so a transport whose Close hangs costs
 // one harness.CloseTimeout, not one per pair.
-func closeAll(pairs []*harness.Pair) error {
+func closeAll(pairs []*pair.Pair) error {
 	errs := make([]error, len(pairs))
 	var wg sync.WaitGroup
 	for i, p := range pairs {
@@ -142,7 +149,7 @@ func readAll(c net.Conn, p []byte) func() error {
 
 // fill is a writer filling an endpoint whose reader has stopped.
 type fill struct {
-	vol      *harness.Volume
+	vol      *pattern.Volume
 	accepted atomic.Int64 // bytes of completed Writes, and what a timed-out Write reported
 	done     chan error   // the writer's end
 }
@@ -175,11 +182,11 @@ const (
 // (harness.Parked), or, failing that, from no progress for stillQuiet. A
 // preempted writer is runnable and leaves kernel room behind, so neither
 // mistakes it for a blocked one.
-func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
+func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 	GinkgoHelper()
-	kernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
+	byKernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
 	parked, still, every := c.parkedWindow(), stillQuiet, time.Millisecond
-	if !kernel {
+	if !byKernel {
 		if t := c.throughput(); t.Known() {
 			// A slow transport gets Writes it moves in about slowPiece: a
 			// Write it is still draining is parked without progress for
@@ -190,11 +197,11 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		}
 		every = parked / 8
 	}
-	f := &fill{vol: harness.NewVolume(harness.BackpressureBound + 1), done: make(chan error, 1)}
+	f := &fill{vol: pattern.NewVolume(catalogue.BackpressureBound + 1), done: make(chan error, 1)}
 	gid := make(chan uint64, 1)
 	go func() {
-		gid <- harness.GoroutineID()
-		f.done <- harness.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
+		gid <- goroutine.GoroutineID()
+		f.done <- pattern.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
 	}()
 	writer := <-gid
 	ends := specTimeEnds()
@@ -206,7 +213,7 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		select {
 		case err := <-f.done:
 			if err == nil {
-				Fail(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", harness.BackpressureBound+1))
+				Fail(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", catalogue.BackpressureBound+1))
 			}
 			Fail(fmt.Sprintf("the writer failed before blocking, after %d bytes: %v", f.accepted.Load(), err))
 		default:
@@ -214,7 +221,7 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		if now.After(ends) {
 			n, d := f.accepted.Load(), now.Sub(start)
 			Fail(fmt.Sprintf("the writer never blocked in the spec's time: %d bytes accepted in %v (%s), still going",
-				n, d.Round(time.Millisecond), harness.Rate(float64(n)/d.Seconds())))
+				n, d.Round(time.Millisecond), units.Rate(float64(n)/d.Seconds())))
 		}
 		if n := f.accepted.Load(); n != last {
 			last, moved, parkedSince = n, now, time.Time{}
@@ -223,20 +230,20 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 		if now.Sub(moved) >= still {
 			return f // no evidence either way, but no progress for a long while
 		}
-		if kernel {
+		if byKernel {
 			if f.vol.Claimed() > last {
-				blocked, err := harness.WriterBlocked(c.A, c.B, kernelQuiet)
+				blocked, err := kernel.WriterBlocked(c.A, c.B, kernelQuiet)
 				if err == nil && blocked && f.accepted.Load() == last {
 					return f
 				}
-				if err != nil && !errors.Is(err, harness.ErrNoDescriptor) {
-					kernel = false // this platform cannot poll: fall back
+				if err != nil && !errors.Is(err, kernel.ErrNoDescriptor) {
+					byKernel = false // this platform cannot poll: fall back
 				}
 			}
 			continue
 		}
 		switch {
-		case !harness.Parked(writer):
+		case !goroutine.Parked(writer):
 			parkedSince = time.Time{}
 		case parkedSince.IsZero():
 			parkedSince = now
@@ -252,7 +259,7 @@ func fillUntilBlocked(c *Case, seed uint64, chunk int) *fill {
 // peer: parkedQuiet where nothing but the spec's own goroutines and the
 // kernel must run for it to go on, parkedQuietShared where another party
 // must (a relay, a user transport's own goroutines).
-func (c *Case) parkedWindow() time.Duration {
+func (c *specRun) parkedWindow() time.Duration {
 	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (c.Kind.Kernel() && c.Can(harness.Descriptor)) {
 		return parkedQuiet
 	}
@@ -279,7 +286,7 @@ func doneOrParked[T any](done <-chan T, id *atomic.Uint64, quiet time.Duration) 
 			return none, false
 		case now := <-tick.C:
 			switch g := id.Load(); {
-			case g == 0 || g != was || !harness.Parked(g):
+			case g == 0 || g != was || !goroutine.Parked(g):
 				was, since = g, time.Time{}
 			case since.IsZero():
 				since = now

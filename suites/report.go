@@ -10,8 +10,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // ReportDirEnv names the environment variable that sets where the report
@@ -19,16 +19,16 @@ import (
 // none. A relative path is taken from the module root, since go test runs
 // each package in its own directory; {package} and {test} in it become the
 // package's path from the module root and the test that called Run.
-const ReportDirEnv = "STREAMSPEC_REPORT_DIR"
+const reportDirEnv = "STREAMSPEC_REPORT_DIR"
 
 // DefaultReportDir is where the report files go unless told: one
 // directory per package and test, so that no test's report replaces
 // another's. Under DescribeConformance in a Ginkgo suite of one's own,
 // {test} is empty.
-const DefaultReportDir = "out/report/{package}/{test}"
+const defaultReportDir = "out/report/{package}/{test}"
 
 var reportDir = flag.String("streamspec.report-dir", "",
-	"where the conformance report goes (default: "+DefaultReportDir+" under the module root; off: no files); also $"+ReportDirEnv)
+	"where the conformance report goes (default: "+defaultReportDir+" under the module root; off: no files); also $"+reportDirEnv)
 
 // columns lists the transports in the order DescribeConformance declared
 // them: the matrix's column order. Every Ginkgo process declares the same
@@ -42,7 +42,7 @@ var columns []string
 var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 	env := report.Here(r.StartTime)
 	env.Suite, env.Parallel = r.SuiteDescription, r.SuiteConfig.ParallelTotal
-	rep := FromGinkgo(r, harness.Catalogue(), columns, env)
+	rep := report.FromGinkgo(r, catalogue.All(), columns, env)
 	if len(rep.Results) == 0 {
 		return
 	}
@@ -50,12 +50,12 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 	color := !reporter.NoColor && report.ColorTerminal(os.Stdout)
 	fmt.Println()
 	_ = rep.Text(os.Stdout, report.TextOptions{Color: color})
-	dir := outputDir(cmp.Or(*reportDir, os.Getenv(ReportDirEnv)), r.SuitePath, runTest, os.Getenv(ChildEnv) != "")
+	dir := outputDir(cmp.Or(*reportDir, os.Getenv(reportDirEnv)), r.SuitePath, runTest, os.Getenv(childEnv) != "")
 	if dir == "" {
 		return
 	}
 	if err := rep.WriteFiles(dir); err != nil {
-		Fail(fmt.Sprintf("writing the conformance report to %s: %v (set %s=off to skip it)", dir, err, ReportDirEnv))
+		Fail(fmt.Sprintf("writing the conformance report to %s: %v (set %s=off to skip it)", dir, err, reportDirEnv))
 	}
 	fmt.Printf("report: %s/conformance.{txt,md,json,html}\n", dir)
 })
@@ -69,7 +69,7 @@ func outputDir(dir, suitePath, test string, child bool) string {
 	if dir == "off" {
 		return ""
 	}
-	dir = cmp.Or(dir, DefaultReportDir)
+	dir = cmp.Or(dir, defaultReportDir)
 	if child && !strings.Contains(dir, "{test}") {
 		dir = filepath.Join(dir, "{test}")
 	}

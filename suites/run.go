@@ -21,7 +21,7 @@ import (
 )
 
 // ChildEnv names the test a child run of Run is for (see Run).
-const ChildEnv = "STREAMSPEC_RUN_CHILD"
+const childEnv = "STREAMSPEC_RUN_CHILD"
 
 // The test that ran the specs in this process, and its name for the report.
 var (
@@ -74,7 +74,7 @@ func runChild(t *testing.T) {
 		t.Fatalf("%s: the specs already ran in this process and the test binary cannot be found to run them again: %v", t.Name(), err)
 	}
 	cmd := exec.CommandContext(t.Context(), exe, childArgs(os.Args[1:], t.Name())...)
-	cmd.Env = append(os.Environ(), ChildEnv+"="+t.Name())
+	cmd.Env = append(os.Environ(), childEnv+"="+t.Name())
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -19,39 +19,43 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // DefaultTimeout bounds every spec that does not declare its own: a
 // transport that hangs costs seconds, never the run.
-const DefaultTimeout = 5 * time.Second
+const defaultTimeout = 5 * time.Second
 
 // Case is what a spec body gets: a fresh pair from the transport under test
 // (closed after the spec) and the transport, to open more.
-type Case struct {
-	*harness.Pair
+type specRun struct {
+	*pair.Pair
 	Tr harness.Transport
-	b  harness.Behaviour
+	b  catalogue.Behaviour
 }
 
 type spec struct {
-	b       harness.Behaviour
+	b       catalogue.Behaviour
 	timeout func() time.Duration
-	body    func(ctx SpecContext, c *Case)
+	body    func(ctx SpecContext, c *specRun)
 }
 
 var specs []spec
 
 // behaviour declares the spec for b: body runs once per transport.
-func behaviour(b harness.Behaviour, timeout time.Duration, body func(ctx SpecContext, c *Case)) bool {
+func behaviour(b catalogue.Behaviour, timeout time.Duration, body func(ctx SpecContext, c *specRun)) bool {
 	if timeout == 0 {
-		timeout = DefaultTimeout
+		timeout = defaultTimeout
 	}
 	return behaviourBounded(b, func() time.Duration { return timeout }, body)
 }
 
 // behaviourBounded is behaviour with a timeout that depends on flags: it
 // is asked for when Ginkgo builds the tree, after flags are parsed.
-func behaviourBounded(b harness.Behaviour, timeout func() time.Duration, body func(ctx SpecContext, c *Case)) bool {
+func behaviourBounded(b catalogue.Behaviour, timeout func() time.Duration, body func(ctx SpecContext, c *specRun)) bool {
 	specs = append(specs, spec{b, timeout, body})
 	return true
 }
@@ -72,7 +76,7 @@ func DescribeConformance(tr harness.Transport) bool {
 	return Describe(name, Label("transport:"+labelSafe(name)), func() {
 		ReportAfterEach(failSkipThatFailed)
 		for _, s := range specs {
-			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout()+harness.CloseTimeout), GracePeriod(time.Second),
+			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout()+bound.CloseTimeout), GracePeriod(time.Second),
 				func(ctx SpecContext) {
 					defer endObservation()
 					s.body(ctx, open(ctx, tr, s.b))
@@ -96,17 +100,17 @@ func failSkipThatFailed(r SpecReport) {
 
 // open makes the spec's pair, skipping with the reason when the transport
 // cannot run here or lacks an ability the behaviour needs.
-func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
+func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun {
 	GinkgoHelper()
 	// A failure shows the rule it broke beside what was seen.
 	AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
 	closeHung.Store(false)
 	p, lacking, err := openGuarded(ctx, tr, b.Needs)
-	if reason, ok := harness.IsUnavailable(err); ok {
-		Skip(harness.UnavailablePrefix + reason)
+	if reason, ok := pair.IsUnavailable(err); ok {
+		Skip(report.UnavailablePrefix + reason)
 	}
 	if lacking != "" {
-		Skip(harness.UnsupportedPrefix + tr.Name() + " lacks " + string(lacking))
+		Skip(report.UnsupportedPrefix + tr.Name() + " lacks " + string(lacking))
 	}
 	if err != nil {
 		Fail("opening a pair: " + err.Error())
@@ -116,26 +120,26 @@ func open(ctx SpecContext, tr harness.Transport, b harness.Behaviour) *Case {
 			Fail("closing the pair: " + err.Error())
 		}
 	})
-	AddReportEntry(harness.EntryPair, harness.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities(), Notes: tr.Traits().Notes},
+	AddReportEntry(report.EntryPair, report.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities(), Notes: tr.Traits().Notes},
 		ReportEntryVisibilityNever)
-	c := &Case{Pair: p, Tr: tr, b: b}
+	c := &specRun{Pair: p, Tr: tr, b: b}
 	c.Require(b.Needs...)
 	return c
 }
 
 // Require skips the spec as unsupported unless the pair has every ability.
-func (c *Case) Require(abilities ...harness.Ability) {
+func (c *specRun) Require(abilities ...harness.Ability) {
 	GinkgoHelper()
 	for _, a := range abilities {
 		if !c.Can(a) {
-			Skip(harness.UnsupportedPrefix + c.Transport + " lacks " + string(a))
+			Skip(report.UnsupportedPrefix + c.Transport + " lacks " + string(a))
 		}
 	}
 }
 
 // Observe records what the spec saw as the matrix cell for this behaviour.
-func (c *Case) Observe(summary string, values map[string]any) {
-	AddReportEntry(harness.EntryObservation, harness.Observation{
+func (c *specRun) Observe(summary string, values map[string]any) {
+	AddReportEntry(report.EntryObservation, report.Observation{
 		Behaviour: c.b.ID, Transport: c.Transport, Summary: summary, Values: values,
 	}, ReportEntryVisibilityFailureOrVerbose)
 }

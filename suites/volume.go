@@ -9,8 +9,10 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // Volume-bound specs move as much as a fast transport moves in a blink (64
@@ -41,17 +43,17 @@ var throughputs sync.Map // transport name -> harness.Throughput
 
 // throughput measures c's transport once per process, on a pair of its own
 // (so the spec's pair keeps its fresh buffers), and remembers it.
-func (c *Case) throughput() harness.Throughput {
+func (c *specRun) throughput() measure.Throughput {
 	if t, ok := throughputs.Load(c.Transport); ok {
-		return t.(harness.Throughput)
+		return t.(measure.Throughput)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), harness.PairTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), pair.Timeout)
 	defer cancel()
-	p, err := harness.Open(ctx, c.Tr)
+	p, err := pair.Open(ctx, c.Tr)
 	if err != nil {
-		return harness.Throughput{} // unknown: full volumes; the spec finds out why
+		return measure.Throughput{} // unknown: full volumes; the spec finds out why
 	}
-	t := harness.MeasureThroughput(p.A, p.B, probeLimit, probeStep, probeMax)
+	t := measure.MeasureThroughput(p.A, p.B, probeLimit, probeStep, probeMax)
 	_ = closePair(p)
 	throughputs.Store(c.Transport, t)
 	return t
@@ -61,7 +63,7 @@ func (c *Case) throughput() harness.Throughput {
 // transport moves them within share of transferBudget, otherwise what it
 // moves in that time, but at least floor. A fitted volume is recorded as an
 // observation with the throughput behind it.
-func (c *Case) fit(what string, full, floor int64, share float64) int64 {
+func (c *specRun) fit(what string, full, floor int64, share float64) int64 {
 	t := c.throughput()
 	if !t.Known() {
 		return full
@@ -72,7 +74,7 @@ func (c *Case) fit(what string, full, floor int64, share float64) int64 {
 	}
 	v = max(v, floor)
 	key := strings.ReplaceAll(strings.ToLower(what), " ", "_")
-	c.Observe(fmt.Sprintf("%s fitted to %s: %s of %s", what, harness.Rate(t.BytesPerSec), report.Short(v), report.Short(full)),
+	c.Observe(fmt.Sprintf("%s fitted to %s: %s of %s", what, units.Rate(t.BytesPerSec), report.Short(v), report.Short(full)),
 		map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec), key + "_bytes": v, key + "_full_bytes": full})
 	return v
 }
@@ -81,7 +83,7 @@ func (c *Case) fit(what string, full, floor int64, share float64) int64 {
 // SpecTimeout, less specMargin.
 func specTimeEnds() time.Time {
 	r := CurrentSpecReport()
-	timeout := DefaultTimeout
+	timeout := defaultTimeout
 	for _, s := range specs {
 		if s.b.ID == r.LeafNodeText {
 			timeout = s.timeout()

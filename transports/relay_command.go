@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/tempdir"
 )
 
 // RelayCommand validates a relay run as a command. template is a command
@@ -131,7 +133,7 @@ func plan(ctx context.Context, cfg *relayConfig, upstream string) (_ *relayPlan,
 		_, p.ports[""], _ = net.SplitHostPort(ln.Addr().String())
 	}
 	if len(cfg.files) > 0 || strings.Contains(texts, "{dir}") {
-		if p.dir, err = harness.TempDir(); err != nil {
+		if p.dir, err = tempdir.New(); err != nil {
 			return nil, err
 		}
 		p.cleanup = append(p.cleanup, func() { os.RemoveAll(p.dir) })
@@ -201,7 +203,7 @@ func startCommand(ctx context.Context, cfg *relayConfig, upstream string) (*runn
 	cmd := exec.CommandContext(procCtx, "/bin/sh", "-c", "exec "+line)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = harness.CloseTimeout / 2 // bounds the stderr copy if a stray child keeps it open
+	cmd.WaitDelay = bound.CloseTimeout / 2 // bounds the stderr copy if a stray child keeps it open
 	if p.inherited != nil {
 		cmd.ExtraFiles = []*os.File{p.inherited}
 	}

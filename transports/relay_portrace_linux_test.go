@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // raceEnv marks the child process TestRelayCommandPortRace runs in its
@@ -98,7 +99,7 @@ func runRace(t *testing.T, tr harness.Transport) raceTally {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			p, err := harness.Open(t.Context(), tr)
+			p, err := pair.Open(t.Context(), tr)
 			if err == nil {
 				defer p.Close()
 				err = pingErr(p)

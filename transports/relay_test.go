@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // pairErr asks tr for a pair with a deadline d away and returns the error
@@ -49,9 +50,9 @@ func expectIn(t *testing.T, err error, parts ...string) {
 func TestRelayCommandExits(t *testing.T) {
 	tr := RelayCommand("broken", `sh -c 'echo cannot bind {listen} >&2; exit 3'`)
 	start := time.Now()
-	err := pairErr(t, tr, harness.PairTimeout)
+	err := pairErr(t, tr, pair.Timeout)
 	expectIn(t, err, "exit status 3", "cannot bind 127.0.0.1:")
-	if d := time.Since(start); d > harness.PairTimeout/2 {
+	if d := time.Since(start); d > pair.Timeout/2 {
 		t.Errorf("took %v: the exit was not noticed", d)
 	}
 }
@@ -78,7 +79,7 @@ func TestRelayCommandNeverListens(t *testing.T) {
 func TestRelayGoFailures(t *testing.T) {
 	err := pairErr(t, Relay("nostart", func(string) (string, func(), error) {
 		return "", nil, errors.New("port in use")
-	}), harness.PairTimeout)
+	}), pair.Timeout)
 	expectIn(t, err, "starting the relay: port in use")
 
 	ln, lerr := net.Listen("tcp4", "127.0.0.1:0") // accepts, never relays
@@ -98,8 +99,8 @@ func TestRelayGoFailures(t *testing.T) {
 // A built-in that needs a missing command is unavailable, with the reason.
 func TestNeedsCommand(t *testing.T) {
 	tr := needsCommand(RelayCommand("absent", "streamspec-no-such-relay {listen} {upstream}"), "streamspec-no-such-relay")
-	_, err := harness.Open(t.Context(), tr)
-	reason, ok := harness.IsUnavailable(err)
+	_, err := pair.Open(t.Context(), tr)
+	reason, ok := pair.IsUnavailable(err)
 	if !ok || !strings.HasPrefix(reason, "streamspec-no-such-relay not installed: ") {
 		t.Errorf("Open = %v; want unavailable: streamspec-no-such-relay not installed", err)
 	}
@@ -114,8 +115,8 @@ func TestSocatHalfCloseIdle(t *testing.T) {
 	for _, tr := range []harness.Transport{SocatDefaults(), Socat()} {
 		t.Run(tr.Name(), func(t *testing.T) {
 			t.Parallel()
-			p, err := harness.Open(t.Context(), tr)
-			if reason, ok := harness.IsUnavailable(err); ok {
+			p, err := pair.Open(t.Context(), tr)
+			if reason, ok := pair.IsUnavailable(err); ok {
 				t.Skip(reason)
 			}
 			if err != nil {
@@ -125,7 +126,7 @@ func TestSocatHalfCloseIdle(t *testing.T) {
 			if err := p.A.(*net.TCPConn).CloseWrite(); err != nil {
 				t.Fatal(err)
 			}
-			_ = p.B.SetReadDeadline(time.Now().Add(harness.PairTimeout))
+			_ = p.B.SetReadDeadline(time.Now().Add(pair.Timeout))
 			if n, err := p.B.Read(make([]byte, 1)); n != 0 || err != io.EOF {
 				t.Fatalf("B.Read after A's CloseWrite = %d, %v; want EOF", n, err)
 			}
@@ -151,7 +152,7 @@ func TestRelayCommandRetriesLostPort(t *testing.T) {
 	tr := RelayCommand("flaky-bind", `sh -c 'if [ ! -e `+marker+` ]; then : >`+marker+`; `+
 		`echo "E bind(5, {AF=2 {listen}}, 16): Address already in use" >&2; exit 1; fi; `+
 		`exec socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}'`)
-	p, err := harness.Open(t.Context(), tr)
+	p, err := pair.Open(t.Context(), tr)
 	if err != nil {
 		t.Fatalf("the relay was not started again after losing its port: %v", err)
 	}
@@ -163,11 +164,11 @@ func TestRelayCommandRetriesLostPort(t *testing.T) {
 // file with the placeholders replaced: two socats chained through a hop.
 func TestRelayCommandPlaceholders(t *testing.T) {
 	err := pairErr(t, RelayCommand("files", `sh -c 'cat {file:note} >&2; exit 3'`,
-		ConfigFile("note", "to {upstream} via {addr:hop} (port {port:hop}), dir {dir}")), harness.PairTimeout)
+		ConfigFile("note", "to {upstream} via {addr:hop} (port {port:hop}), dir {dir}")), pair.Timeout)
 	expectIn(t, err, "exit status 3", "to 127.0.0.1:", " via 127.0.0.1:", "(port ", "dir /")
-	expectIn(t, pairErr(t, RelayCommand("no-file", "cat {file:missing}"), harness.PairTimeout), "no ConfigFile \"missing\"")
+	expectIn(t, pairErr(t, RelayCommand("no-file", "cat {file:missing}"), pair.Timeout), "no ConfigFile \"missing\"")
 	name := fmt.Sprintf("streamspec-unnamed-%d", os.Getpid()) // a file the command does not name still goes to the pair's directory
-	expectIn(t, pairErr(t, RelayCommand("unnamed-file", "sh -c 'exit 3'", ConfigFile(name, "x")), harness.PairTimeout), "exit status 3")
+	expectIn(t, pairErr(t, RelayCommand("unnamed-file", "sh -c 'exit 3'", ConfigFile(name, "x")), pair.Timeout), "exit status 3")
 	if _, err := os.Stat("/" + name); err == nil {
 		os.Remove("/" + name)
 		t.Errorf("ConfigFile %s was written to / when the command did not name it", name)
@@ -176,7 +177,7 @@ func TestRelayCommandPlaceholders(t *testing.T) {
 	if _, err := exec.LookPath("socat"); err != nil {
 		t.Skip("socat not installed")
 	}
-	p, err := harness.Open(t.Context(), RelayCommand("hop", `sh -c '`+
+	p, err := pair.Open(t.Context(), RelayCommand("hop", `sh -c '`+
 		`socat TCP-LISTEN:{port:hop},bind=127.0.0.1,reuseaddr TCP:{upstream} & `+
 		`exec socat TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{addr:hop},retry=20,interval=0.05'`))
 	if err != nil {
@@ -193,7 +194,7 @@ func TestRelayCommandListenFD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := harness.Open(t.Context(), RelayCommand("fd-relay",
+	p, err := pair.Open(t.Context(), RelayCommand("fd-relay",
 		"env "+helperEnv+"={listen_fd},{upstream} "+exe+" -test.run=^TestHelperRelay$"))
 	if err != nil {
 		t.Fatal(err)
@@ -235,16 +236,16 @@ func TestHelperRelay(t *testing.T) {
 }
 
 // ping sends a byte each way through p.
-func ping(t *testing.T, p *harness.Pair) {
+func ping(t *testing.T, p *pair.Pair) {
 	t.Helper()
 	if err := pingErr(p); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func pingErr(p *harness.Pair) error {
+func pingErr(p *pair.Pair) error {
 	for _, dir := range [][2]net.Conn{{p.A, p.B}, {p.B, p.A}} {
-		_ = dir[1].SetReadDeadline(time.Now().Add(harness.PairTimeout))
+		_ = dir[1].SetReadDeadline(time.Now().Add(pair.Timeout))
 		if _, err := dir[0].Write([]byte{'x'}); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // Through validates a proxy that is already running: streamspec listens
@@ -125,7 +126,7 @@ func (l *upstreamListener) accept() {
 
 // match reads c's token and gives c to the pair waiting for it.
 func (l *upstreamListener) match(c net.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), harness.PairTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), pair.Timeout)
 	defer cancel()
 	t, err := readToken(ctx, c)
 	l.mu.Lock()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // Through pairs each dialled connection with the upstream connection
@@ -23,11 +23,11 @@ func TestThroughPairsOutOfOrder(t *testing.T) {
 	defer stop()
 	tr := Through("shuffle", proxy, upstream)
 	const n = 6
-	pairs := make([]*harness.Pair, n)
+	pairs := make([]*pair.Pair, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { pairs[i], errs[i] = harness.Open(t.Context(), tr) })
+		wg.Go(func() { pairs[i], errs[i] = pair.Open(t.Context(), tr) })
 	}
 	wg.Wait()
 	for i, p := range pairs {
@@ -41,7 +41,7 @@ func TestThroughPairsOutOfOrder(t *testing.T) {
 		if _, err := p.A.Write([]byte(msg)); err != nil {
 			t.Fatal(err)
 		}
-		_ = p.B.SetReadDeadline(time.Now().Add(harness.PairTimeout))
+		_ = p.B.SetReadDeadline(time.Now().Add(pair.Timeout))
 		got := make([]byte, len(msg))
 		if _, err := io.ReadFull(p.B, got); err != nil || string(got) != msg {
 			t.Errorf("pair %d: B read %q, %v; want %q", i, got, err, msg)
@@ -54,7 +54,7 @@ func TestThroughReportsHeader(t *testing.T) {
 	upstream := freeAddr(t)
 	proxy, stop := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
 	defer stop()
-	err := pairErr(t, Through("header", proxy, upstream), harness.PairTimeout)
+	err := pairErr(t, Through("header", proxy, upstream), pair.Timeout)
 	expectIn(t, err, "no upstream connection carrying this pair's first bytes", `"PROXY TCP4`, "header of its own")
 }
 
@@ -65,7 +65,7 @@ func TestThroughUpstreamInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	err = pairErr(t, Through("busy", "127.0.0.1:1", ln.Addr().String()), harness.PairTimeout)
+	err = pairErr(t, Through("busy", "127.0.0.1:1", ln.Addr().String()), pair.Timeout)
 	expectIn(t, err, "listening on the upstream address", "ginkgo -p")
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/tempdir"
 )
 
 // Unix is a Unix domain stream socket connected through a listener. The
@@ -15,7 +16,7 @@ import (
 func Unix() harness.Transport {
 	return harness.New("unix", harness.Traits{Kind: harness.KindUnix, Notes: "listener, socket file"},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
-			dir, err := harness.TempDir()
+			dir, err := tempdir.New()
 			if err != nil {
 				return nil, nil, nil, err
 			}

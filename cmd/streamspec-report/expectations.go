@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // expectations compares each environment of a report with the
@@ -53,8 +55,8 @@ func sightingOf(env report.Environment) (sighting, error) {
 	return sighting{kernel: cmp.Or(name, env.OS) + " " + env.KernelRelease, goVersion: env.GoVersion, date: env.Date[:len("2006-01-02")]}, nil
 }
 
-func (s sighting) provenance(why string) harness.Provenance {
-	return harness.Seen(s.kernel, s.goVersion, s.date, why)
+func (s sighting) provenance(why string) expect.Provenance {
+	return expect.Seen(s.kernel, s.goVersion, s.date, why)
 }
 
 // change replaces old (nil: adds) by rows, each a line of Go source.
@@ -107,7 +109,7 @@ func printChanges(w io.Writer, r *report.Report, env report.Environment) error {
 // ones a report can add rows for (a user's transport has none).
 func builtins() map[string]bool {
 	names := map[string]bool{}
-	for _, e := range harness.Expectations() {
+	for _, e := range expect.Expectations() {
 		for _, t := range e.Transports {
 			names[t] = true
 		}
@@ -124,7 +126,7 @@ func checked(kind string) bool {
 func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]string, seen sighting) []change {
 	type key struct{ behaviour, transport string }
 	tabled, names := map[string]bool{}, builtins()
-	for _, e := range harness.Expectations() {
+	for _, e := range expect.Expectations() {
 		tabled[e.Behaviour] = true
 	}
 	observed := map[key]string{}
@@ -132,7 +134,7 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 	for _, res := range r.Results {
 		o, _ := res.Values["outcome"].(string)
 		if res.Env != env.ID || !res.Verdict.Tested() || o == "" || !tabled[res.Behaviour] || !names[res.Transport] || !checked(kinds[res.Transport]) ||
-			harness.RecordOnly(res.Behaviour, res.Transport) {
+			expect.RecordOnly(res.Behaviour, res.Transport) {
 			continue
 		}
 		k := key{res.Behaviour, res.Transport}
@@ -141,7 +143,7 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 	}
 	var changes []change
 	covered := map[key]bool{}
-	for _, row := range harness.Expectations() {
+	for _, row := range expect.Expectations() {
 		if row.OS != env.OS {
 			continue
 		}
@@ -164,14 +166,14 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 				contradicted[o] = append(contradicted[o], tr)
 			}
 		}
-		if len(contradicted) == 0 && (row.Basis == harness.Measured || len(confirmed) == 0) {
+		if len(contradicted) == 0 && (row.Basis == expect.Measured || len(confirmed) == 0) {
 			continue
 		}
 		c := change{old: goExpectation(row)}
 		if len(confirmed) > 0 {
 			nr := row
 			nr.Transports = confirmed
-			if row.Basis != harness.Measured {
+			if row.Basis != expect.Measured {
 				nr.Provenance = seen.provenance(row.Source)
 			}
 			line := goExpectation(nr)
@@ -182,11 +184,11 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 		}
 		for _, o := range slices.Sorted(maps.Keys(contradicted)) {
 			why := "not as inferred from " + row.Source
-			if row.Basis == harness.Measured {
+			if row.Basis == expect.Measured {
 				why = "not as " + row.Provenance.String()
 				c.note = "CAUTION: this run contradicts a measured row (its spec failed): find out why before you paste"
 			}
-			c.rows = append(c.rows, goExpectation(harness.Expectation{Behaviour: row.Behaviour, OS: row.OS, Transports: contradicted[o],
+			c.rows = append(c.rows, goExpectation(expect.Expectation{Behaviour: row.Behaviour, OS: row.OS, Transports: contradicted[o],
 				Outcomes: []string{o}, Provenance: seen.provenance(why)}))
 		}
 		if len(pending) > 0 {
@@ -215,7 +217,7 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 		groups[i].transports = append(groups[i].transports, k.transport)
 	}
 	for _, g := range groups {
-		changes = append(changes, change{rows: []string{goExpectation(harness.Expectation{Behaviour: g.behaviour, OS: env.OS,
+		changes = append(changes, change{rows: []string{goExpectation(expect.Expectation{Behaviour: g.behaviour, OS: env.OS,
 			Transports: g.transports, Outcomes: []string{g.outcome}, Provenance: seen.provenance("")})}})
 	}
 	return changes
@@ -232,12 +234,12 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 	names := builtins()
 	for _, s := range r.Sweeps {
 		kind := kinds[s.Transport]
-		if s.Env != env.ID || !names[s.Transport] || !harness.Kind(kind).Kernel() || s.Knob == harness.KnobPath {
+		if s.Env != env.ID || !names[s.Transport] || !harness.Kind(kind).Kernel() || s.Knob == measure.KnobPath {
 			continue
 		}
 		k := key{kind, s.Knob}
 		resp := s.Response()
-		if resp == harness.Noisy {
+		if resp == measure.Noisy {
 			if !slices.Contains(noisy, k) {
 				noisy = append(noisy, k)
 			}
@@ -252,16 +254,16 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 	}
 	var changes []change
 	for _, k := range noisy {
-		if e, ok := harness.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob); !slices.Contains(order, k) && (!ok || e.Basis != harness.Measured) {
+		if e, ok := expect.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob); !slices.Contains(order, k) && (!ok || e.Basis != expect.Measured) {
 			changes = append(changes, change{note: fmt.Sprintf("%s %s: every sweep was %s (its repeats spread wider than the settings moved them), "+
-				"which tells no class: run it again on a quieter machine", k.kind, k.knob, harness.Noisy)})
+				"which tells no class: run it again on a quieter machine", k.kind, k.knob, measure.Noisy)})
 		}
 	}
 	for _, k := range order {
 		got := responses[k]
-		e, ok := harness.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob)
+		e, ok := expect.ExpectedKnob(env.OS, harness.Kind(k.kind), k.knob)
 		agrees := ok && !slices.ContainsFunc(got, func(g string) bool { return !slices.Contains(e.Responses, g) })
-		if agrees && e.Basis == harness.Measured {
+		if agrees && e.Basis == expect.Measured {
 			continue
 		}
 		c := change{}
@@ -270,7 +272,7 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 			c.old, why = goKnob(e), e.Source
 			if !agrees {
 				why = "not as " + e.Provenance.String()
-				if e.Basis == harness.Inferred {
+				if e.Basis == expect.Inferred {
 					why = "not as inferred from " + e.Source
 				} else {
 					c.note = "CAUTION: this run contradicts a measured row (its sweep failed): find out why before you paste"
@@ -284,7 +286,7 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 		if len(got) > 1 {
 			c.note = strings.TrimPrefix(c.note+"; ", "; ") + "the built-ins of this kind disagreed: each class seen is kept"
 		}
-		c.rows = []string{goKnob(harness.KnobExpectation{GOOS: env.OS, Kind: harness.Kind(k.kind), Knob: k.knob, Responses: responsesSeen,
+		c.rows = []string{goKnob(expect.KnobExpectation{GOOS: env.OS, Kind: harness.Kind(k.kind), Knob: k.knob, Responses: responsesSeen,
 			Provenance: seen.provenance(why)})}
 		changes = append(changes, c)
 	}
@@ -302,12 +304,12 @@ func capacityChanges(r *report.Report, env report.Environment, kinds map[string]
 		if c.Env != env.ID || !names[c.Transport] || !checked(kinds[c.Transport]) {
 			continue
 		}
-		checks, err := harness.CheckCapacity(env.OS, harness.Kind(kinds[c.Transport]), c.Capacity)
+		checks, err := expect.CheckCapacity(env.OS, harness.Kind(kinds[c.Transport]), c.Capacity)
 		if err != nil {
 			continue
 		}
 		for _, ch := range checks {
-			i := slices.IndexFunc(harness.CapacityRules, func(rule harness.CapacityRule) bool {
+			i := slices.IndexFunc(expect.CapacityRules, func(rule expect.CapacityRule) bool {
 				return rule.GOOS == env.OS && rule.Rule == ch.Rule && slices.Contains(rule.Kinds, harness.Kind(kinds[c.Transport]))
 			})
 			switch {
@@ -320,12 +322,12 @@ func capacityChanges(r *report.Report, env report.Environment, kinds map[string]
 		}
 	}
 	var changes []change
-	for i, rule := range harness.CapacityRules {
+	for i, rule := range expect.CapacityRules {
 		where := fmt.Sprintf("harness.CapacityRules, the rule %q for %s on %s", rule.Rule, kindList(rule.Kinds), rule.GOOS)
 		switch {
 		case len(broken[i]) > 0:
 			changes = append(changes, change{note: where + " did not hold (" + strings.Join(broken[i], "; ") + "): fix or remove it by hand"})
-		case held[i] && rule.Basis == harness.Inferred:
+		case held[i] && rule.Basis == expect.Inferred:
 			changes = append(changes, change{note: where + " held on every measurement: set its provenance",
 				old: "Provenance: " + goProvenance(rule.Provenance) + ",", rows: []string{"Provenance: " + goProvenance(seen.provenance(rule.Source)) + ","}})
 		}
@@ -342,21 +344,21 @@ func kindList(ks []harness.Kind) string {
 }
 
 // goExpectation is a row of harness/expectations.go as Go source.
-func goExpectation(e harness.Expectation) string {
+func goExpectation(e expect.Expectation) string {
 	return fmt.Sprintf("{Behaviour: %q, OS: %q, Transports: %s, Outcomes: %s, Provenance: %s},",
 		e.Behaviour, e.OS, goStrings(e.Transports), goStrings(e.Outcomes), goProvenance(e.Provenance))
 }
 
 // goKnob is a row of harness.KnobExpectations as Go source.
-func goKnob(e harness.KnobExpectation) string {
+func goKnob(e expect.KnobExpectation) string {
 	kind := map[harness.Kind]string{harness.KindTCP: "KindTCP", harness.KindUnix: "KindUnix", harness.KindPipe: "KindPipe"}[e.Kind]
-	knob := map[string]string{harness.KnobSndbuf: "KnobSndbuf", harness.KnobRcvbuf: "KnobRcvbuf", harness.KnobPipeSize: "KnobPipeSize"}[e.Knob]
+	knob := map[string]string{measure.KnobSndbuf: "KnobSndbuf", measure.KnobRcvbuf: "KnobRcvbuf", measure.KnobPipeSize: "KnobPipeSize"}[e.Knob]
 	return fmt.Sprintf("{%q, %s, %s, %s, %s},", e.GOOS, cmp.Or(kind, fmt.Sprintf("Kind(%q)", e.Kind)), cmp.Or(knob, fmt.Sprintf("%q", e.Knob)),
 		goStrings(e.Responses), goProvenance(e.Provenance))
 }
 
-func goProvenance(p harness.Provenance) string {
-	if p.Basis == harness.Measured {
+func goProvenance(p expect.Provenance) string {
+	if p.Basis == expect.Measured {
 		return fmt.Sprintf("Seen(%q, %q, %q, %q)", p.Kernel, p.Go, p.Date, p.Source)
 	}
 	return fmt.Sprintf("FromSource(%q)", p.Source)

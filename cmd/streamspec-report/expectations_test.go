@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // testdata/linux.json is a real report of the built-in matrix (go tool
@@ -119,14 +119,14 @@ func TestExpectationsContradictMeasured(t *testing.T) {
 func TestExpectationsNoisySweeps(t *testing.T) {
 	r := asDarwin(loadFixture(t))
 	for i, s := range r.Sweeps {
-		if s.Knob != harness.KnobRcvbuf {
+		if s.Knob != measure.KnobRcvbuf {
 			continue
 		}
 		for j, p := range s.Points {
 			// repeats 40% apart around each point: Noisy whatever the points
 			r.Sweeps[i].Points[j].Samples = []int64{p.AcceptedBytes * 7 / 10, p.AcceptedBytes, p.AcceptedBytes * 13 / 10}
 		}
-		if got := r.Sweeps[i].Response(); got != harness.Noisy {
+		if got := r.Sweeps[i].Response(); got != measure.Noisy {
 			t.Fatalf("%s: the fixture says %s", s.Transport, got)
 		}
 	}

@@ -22,7 +22,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

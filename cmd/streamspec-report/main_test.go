@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 func write(t *testing.T, dir, env, unix string) string {

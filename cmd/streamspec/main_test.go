@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/suites"
 	"github.com/streamspec/streamspec/transports"
 )
@@ -104,7 +104,7 @@ func startHaproxy(t *testing.T, extra string) (dial, upstream string) {
 func TestThroughHaproxy(t *testing.T) {
 	dial, upstream := startHaproxy(t, "")
 	dir := t.TempDir()
-	t.Setenv(suites.ReportDirEnv, dir)
+	t.Setenv("STREAMSPEC_REPORT_DIR", dir)
 	suites.Run(t, transports.Through("haproxy", dial, upstream))
 
 	f, err := os.Open(filepath.Join(dir, "conformance.json"))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/kernel"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -102,7 +103,7 @@ func mergedPipes(context.Context) (net.Conn, net.Conn, func(), error) {
 	go func() { // ends when the pipes close
 		for {
 			for _, r := range []*os.File{ends[0], ends[2]} {
-				if _, err := io.CopyN(ends[5], r, harness.PipeBuf/2); err != nil {
+				if _, err := io.CopyN(ends[5], r, kernel.PipeBuf/2); err != nil {
 					return
 				}
 			}

@@ -13,7 +13,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/suites"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 	"github.com/streamspec/streamspec/transports"
@@ -115,7 +117,7 @@ func inferredRecorded(t *testing.T, r Report, specs types.SpecReports) {
 		}
 	}
 	r.SpecReports = specs // the impostors carry the same names
-	rep := suites.FromGinkgo(r, harness.Catalogue(), nil, report.Environment{OS: inferredOS})
+	rep := report.FromGinkgo(r, catalogue.All(), nil, report.Environment{OS: inferredOS})
 	for name, ids := range differsHere {
 		for _, b := range rep.Behaviours {
 			res, ok := rep.Result(b.ID, report.Transport{Name: name, Env: rep.Environments[0].ID})
@@ -127,7 +129,7 @@ func inferredRecorded(t *testing.T, r Report, specs types.SpecReports) {
 				t.Errorf("%s on %s: recorded as differing from the inferred expectation: %v, want %v (checks %+v)", b.ID, name, got, want, res.Checks)
 			}
 			for _, c := range res.Unexpected() {
-				if !strings.HasPrefix(c.Provenance.Source, "xnu ") || c.Provenance.Basis != harness.Inferred {
+				if !strings.HasPrefix(c.Provenance.Source, "xnu ") || c.Provenance.Basis != expect.Inferred {
 					t.Errorf("%s on %s: the difference cites %s", b.ID, name, c.Provenance)
 				}
 			}

@@ -8,7 +8,10 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // A fixed Ginkgo report for the report's golden and browser tests: every
@@ -16,20 +19,20 @@ import (
 // ignore. Its catalogue is its own, so the golden files do not change
 // when the real one does.
 
-var fixtureCatalogue = []harness.Behaviour{
-	{ID: "integrity", Area: "integrity", Class: harness.Contract, Rule: "bytes MUST arrive intact and in order"},
-	{ID: "backpressure", Area: "blocking", Class: harness.Contract, Rule: "Write MUST block within 64 MiB with the reader stopped"},
-	{ID: "capacity", Area: "blocking", Class: harness.Observed, Rule: "bytes accepted before Write blocks, and where they are"},
-	{ID: "half-close", Area: "close", Class: harness.Contract, Needs: []harness.Ability{harness.CloseWrite}, Rule: "after CloseWrite the peer MUST read everything, then io.EOF"},
-	{ID: "close-unblocks", Area: "close", Class: harness.Contract, Needs: []harness.Ability{harness.FullClose}, Rule: "Close MUST unblock a pending Read"},
-	{ID: "close-with-unread-data", Area: "close", Class: harness.Observed, Rule: "what the peer sees when the reader closes with unread data"},
-	{ID: "close-read", Area: "close", Class: harness.Observed, Needs: []harness.Ability{harness.CloseRead}, Rule: "what the peer's writes do after CloseRead"},
-	{ID: "write-deadline", Area: "deadlines", Class: harness.Contract, Needs: []harness.Ability{harness.WriteDeadline}, Rule: "a blocked Write MUST fail once its deadline passes"},
-	{ID: "nagle-delayed-ack", Area: "latency", Class: harness.Observed, Needs: []harness.Ability{harness.NoDelay}, Rule: "write-write-read latency with Nagle on"},
-	{ID: "never-run", Area: "latency", Class: harness.Observed, Rule: "a behaviour no spec ran: no row"},
+var fixtureCatalogue = []catalogue.Behaviour{
+	{ID: "integrity", Area: "integrity", Class: catalogue.Contract, Rule: "bytes MUST arrive intact and in order"},
+	{ID: "backpressure", Area: "blocking", Class: catalogue.Contract, Rule: "Write MUST block within 64 MiB with the reader stopped"},
+	{ID: "capacity", Area: "blocking", Class: catalogue.Observed, Rule: "bytes accepted before Write blocks, and where they are"},
+	{ID: "half-close", Area: "close", Class: catalogue.Contract, Needs: []harness.Ability{harness.CloseWrite}, Rule: "after CloseWrite the peer MUST read everything, then io.EOF"},
+	{ID: "close-unblocks", Area: "close", Class: catalogue.Contract, Needs: []harness.Ability{harness.FullClose}, Rule: "Close MUST unblock a pending Read"},
+	{ID: "close-with-unread-data", Area: "close", Class: catalogue.Observed, Rule: "what the peer sees when the reader closes with unread data"},
+	{ID: "close-read", Area: "close", Class: catalogue.Observed, Needs: []harness.Ability{harness.CloseRead}, Rule: "what the peer's writes do after CloseRead"},
+	{ID: "write-deadline", Area: "deadlines", Class: catalogue.Contract, Needs: []harness.Ability{harness.WriteDeadline}, Rule: "a blocked Write MUST fail once its deadline passes"},
+	{ID: "nagle-delayed-ack", Area: "latency", Class: catalogue.Observed, Needs: []harness.Ability{harness.NoDelay}, Rule: "write-write-read latency with Nagle on"},
+	{ID: "never-run", Area: "latency", Class: catalogue.Observed, Rule: "a behaviour no spec ran: no row"},
 }
 
-var fixtureTransports = []harness.PairInfo{
+var fixtureTransports = []report.PairInfo{
 	{Transport: "tcp4", Kind: harness.KindTCP, Abilities: []harness.Ability{harness.CloseWrite, harness.CloseRead, harness.NoDelay, harness.FullClose}, Notes: "127.0.0.1"},
 	{Transport: "tcp6", Kind: harness.KindTCP},
 	{Transport: "unix", Kind: harness.KindUnix, Abilities: []harness.Ability{harness.CloseWrite, harness.CloseRead, harness.FullClose}},
@@ -53,13 +56,13 @@ func fixtureReport() types.Report {
 	}
 	pass, fail, skip := types.SpecStatePassed, types.SpecStateFailed, types.SpecStateSkipped
 	observe := func(summary string, values map[string]any) types.ReportEntry {
-		return fixtureEntry(harness.EntryObservation, harness.Observation{Summary: summary, Values: values}, len(specs)%2 == 0)
+		return fixtureEntry(report.EntryObservation, report.Observation{Summary: summary, Values: values}, len(specs)%2 == 0)
 	}
 	for _, t := range fixtureTransports {
 		name := t.Transport
 		if name == "tcp6" { // no IPv6 here: every spec says so
 			for _, b := range fixtureCatalogue[:len(fixtureCatalogue)-1] {
-				add(name, b.ID, skip, harness.UnavailablePrefix+"no IPv6 loopback: listen tcp6 [::1]:0: bind: cannot assign requested address")
+				add(name, b.ID, skip, report.UnavailablePrefix+"no IPv6 loopback: listen tcp6 [::1]:0: bind: cannot assign requested address")
 			}
 			continue
 		}
@@ -69,7 +72,7 @@ func fixtureReport() types.Report {
 		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(report.Short(accepted), nil))...)
 		switch name {
 		case "net-pipe":
-			add(name, "half-close", skip, harness.UnsupportedPrefix+"net-pipe lacks close-write")
+			add(name, "half-close", skip, report.UnsupportedPrefix+"net-pipe lacks close-write")
 		default:
 			add(name, "half-close", pass, "")
 		}
@@ -83,21 +86,21 @@ func fixtureReport() types.Report {
 			unread = "ECONNRESET after 10 B"
 		}
 		if name == "my-mux" {
-			add(name, "close-with-unread-data", skip, harness.UnsupportedPrefix+"my-mux lacks descriptor")
+			add(name, "close-with-unread-data", skip, report.UnsupportedPrefix+"my-mux lacks descriptor")
 		} else {
 			add(name, "close-with-unread-data", pass, "", observe(unread, map[string]any{"read_before_error": 10}))
 		}
 		switch name {
 		case "tcp4": // differs from an inferred expectation: recorded, passed
-			add(name, "close-read", pass, "", observe("peer writes succeed", nil), fixtureEntry(harness.EntryCheck,
-				harness.NewCheck("close-read", name, "linux", "", "peer writes succeed", []string{"peer gets EPIPE", "peer gets ECONNRESET"},
-					harness.FromSource("net/ipv4/tcp.c tcp_shutdown")), len(specs)%2 == 0))
+			add(name, "close-read", pass, "", observe("peer writes succeed", nil), fixtureEntry(expect.EntryCheck,
+				expect.NewCheck("close-read", name, "linux", "", "peer writes succeed", []string{"peer gets EPIPE", "peer gets ECONNRESET"},
+					expect.FromSource("net/ipv4/tcp.c tcp_shutdown")), len(specs)%2 == 0))
 		case "unix", "unix-socketpair", "os-pipe": // as measured
-			add(name, "close-read", pass, "", observe("peer gets EPIPE", map[string]any{"error": "write: broken pipe"}), fixtureEntry(harness.EntryCheck,
-				harness.NewCheck("close-read", name, "linux", "", "peer gets EPIPE", []string{"peer gets EPIPE"},
-					harness.Seen("Linux 6.1.0", "go1.26.8", "2026-01-01", "net/unix/af_unix.c unix_shutdown")), len(specs)%2 == 1))
+			add(name, "close-read", pass, "", observe("peer gets EPIPE", map[string]any{"error": "write: broken pipe"}), fixtureEntry(expect.EntryCheck,
+				expect.NewCheck("close-read", name, "linux", "", "peer gets EPIPE", []string{"peer gets EPIPE"},
+					expect.Seen("Linux 6.1.0", "go1.26.8", "2026-01-01", "net/unix/af_unix.c unix_shutdown")), len(specs)%2 == 1))
 		default:
-			add(name, "close-read", skip, harness.UnsupportedPrefix+name+" lacks close-read")
+			add(name, "close-read", skip, report.UnsupportedPrefix+name+" lacks close-read")
 		}
 		switch name {
 		case "tcp4", "unix", "unix-socketpair":
@@ -108,7 +111,7 @@ func fixtureReport() types.Report {
 		if name == "tcp4" {
 			add(name, "nagle-delayed-ack", pass, "", observe("stalls 41 ms", map[string]any{"median_ms": 41.2, "samples": 15}))
 		} else {
-			add(name, "nagle-delayed-ack", skip, harness.UnsupportedPrefix+name+" lacks no-delay")
+			add(name, "nagle-delayed-ack", skip, report.UnsupportedPrefix+name+" lacks no-delay")
 		}
 	}
 	add("my-mux", "user-extra", pass, "") // a spec the catalogue does not know
@@ -135,7 +138,7 @@ func fixtureSpec(transport, behaviour string, state types.SpecState, msg string,
 	if state == types.SpecStatePassed || state.Is(types.SpecStateFailureStates) {
 		for _, t := range fixtureTransports {
 			if t.Transport == transport {
-				sr.ReportEntries = append(sr.ReportEntries, fixtureEntry(harness.EntryPair, t, len(behaviour)%2 == 0))
+				sr.ReportEntries = append(sr.ReportEntries, fixtureEntry(report.EntryPair, t, len(behaviour)%2 == 0))
 			}
 		}
 	}
@@ -161,28 +164,28 @@ func fixtureEntry(name string, v any, parallel bool) types.ReportEntry {
 }
 
 func fixtureCapacity(transport string, parallel bool) []types.ReportEntry {
-	var c harness.Capacity
+	var c measure.Capacity
 	var knob string
 	switch transport {
 	case "tcp4":
-		c = harness.Capacity{AcceptedBytes: 4194304, SenderQueuedBytes: 2621440, SenderUnsentBytes: 1572864, InFlightBytes: 1048576,
+		c = measure.Capacity{AcceptedBytes: 4194304, SenderQueuedBytes: 2621440, SenderUnsentBytes: 1572864, InFlightBytes: 1048576,
 			ReceiverQueuedBytes: 1572864, SoSndbuf: 2626560, SoRcvbuf: 131072, PipeSize: -1, Method: "nonblocking-syscall", Conserved: true, SettleMillis: 100}
 		knob = "so_sndbuf"
 	case "unix", "unix-socketpair":
-		c = harness.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
+		c = measure.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
 			SoSndbuf: 212992, SoRcvbuf: 212992, PipeSize: -1, Method: "nonblocking-syscall", Notes: "SIOCOUTQ counts truesize"}
 		knob = "so_sndbuf"
 	case "os-pipe":
-		c = harness.Capacity{AcceptedBytes: 65536, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 65536,
+		c = measure.Capacity{AcceptedBytes: 65536, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 65536,
 			SoSndbuf: -1, SoRcvbuf: -1, PipeSize: 65536, Method: "nonblocking-syscall", Conserved: true}
 		knob = "pipe_size"
 	default:
 		return nil
 	}
 	c.Transport = transport
-	s := harness.Sweep{Transport: transport, Knob: knob}
+	s := measure.Sweep{Transport: transport, Knob: knob}
 	for i, setting := range []int64{4096, 16384, 65536, 262144, 1048576} {
-		s.Points = append(s.Points, harness.SweepPoint{Setting: setting, AcceptedBytes: setting * int64(2+i%2)})
+		s.Points = append(s.Points, measure.SweepPoint{Setting: setting, AcceptedBytes: setting * int64(2+i%2)})
 	}
-	return []types.ReportEntry{fixtureEntry(harness.EntryCapacity, c, parallel), fixtureEntry(harness.EntrySweep, s, !parallel)}
+	return []types.ReportEntry{fixtureEntry(measure.EntryCapacity, c, parallel), fixtureEntry(measure.EntrySweep, s, !parallel)}
 }

@@ -13,14 +13,13 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/streamspec/streamspec/harness/report"
-	"github.com/streamspec/streamspec/suites"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the report's golden files in testdata")
 
 func fixture() *report.Report {
-	return suites.FromGinkgo(fixtureReport(), fixtureCatalogue, fixtureOrder, fixtureEnv)
+	return report.FromGinkgo(fixtureReport(), fixtureCatalogue, fixtureOrder, fixtureEnv)
 }
 
 // The Markdown, JSON and plain-text renderings of a fixed Ginkgo report
@@ -124,7 +123,7 @@ func TestReportTextWidth(t *testing.T) {
 		r.SpecReports = append(r.SpecReports, fixtureSpec(name, "integrity", types.SpecStateFailed, strings.Repeat("very long reason ", 20)),
 			fixtureSpec(name, "a-behaviour-id-that-is-much-longer-than-the-name-column", types.SpecStatePassed, ""))
 	}
-	rep := suites.FromGinkgo(r, fixtureCatalogue, fixtureOrder, fixtureEnv)
+	rep := report.FromGinkgo(r, fixtureCatalogue, fixtureOrder, fixtureEnv)
 	for _, color := range []bool{false, true} {
 		var b bytes.Buffer
 		if err := rep.Text(&b, report.TextOptions{Color: color}); err != nil {

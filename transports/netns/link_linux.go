@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/leaks"
 )
 
 // link is one pair's path: A and B each in a namespace of its own, joined
@@ -39,7 +40,7 @@ var (
 )
 
 func init() {
-	harness.RegisterResourceProbe("network namespace", func() []string {
+	leaks.RegisterResourceProbe("network namespace", func() []string {
 		liveMu.Lock()
 		defer liveMu.Unlock()
 		var out []string

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 func (t *Transport) pair(ctx context.Context) (net.Conn, net.Conn, func(), error) {
@@ -97,7 +98,7 @@ func (l *link) connect(ctx context.Context) (a, b *net.TCPConn, err error) {
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		deadline = time.Now().Add(harness.PairTimeout)
+		deadline = time.Now().Add(pair.Timeout)
 	}
 	_ = ln.SetDeadline(deadline)
 	var rc syscall.RawConn

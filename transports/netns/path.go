@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/measure"
+	"github.com/streamspec/streamspec/internal/pair"
 )
 
 // Addresses of the two ends, from the RFC 2544 benchmarking range
@@ -121,15 +123,15 @@ var SweepQueues = []int64{128 << 10, 512 << 10, 2 << 20}
 
 // Variants implements harness.NetworkPath: the same path with each of
 // SweepQueues as its queue; none for an unshaped path.
-func (t *Transport) Variants() []harness.PathVariant {
+func (t *Transport) Variants() []measure.PathVariant {
 	if t.path.Rate <= 0 {
 		return nil
 	}
-	var out []harness.PathVariant
+	var out []measure.PathVariant
 	for _, q := range SweepQueues {
 		p := t.path
 		p.Queue = q
-		out = append(out, harness.PathVariant{Transport: New(t.name+" "+size(q), p), Label: p.label()})
+		out = append(out, measure.PathVariant{Transport: New(t.name+" "+size(q), p), Label: p.label()})
 	}
 	return out
 }
@@ -192,8 +194,8 @@ func (t *Transport) Pair(ctx context.Context) (a, b net.Conn, stop func(), err e
 }
 
 var (
-	_ harness.NetworkPath = (*Transport)(nil)
-	_ harness.SlowPairer  = (*Transport)(nil)
+	_ measure.NetworkPath = (*Transport)(nil)
+	_ pair.SlowPairer     = (*Transport)(nil)
 )
 
 func bits(r int64) string {

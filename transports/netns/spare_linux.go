@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/leaks"
 )
 
 // Paths whose pairs have closed are kept, by Path, for the next pair.
@@ -58,7 +58,7 @@ func (l *link) release() {
 
 // The descriptors of kept paths are the transport's, not a spec's leak.
 func init() {
-	harness.RegisterDescriptorOwner("netns transport: an idle path kept for the next pair", func(d harness.OpenFD) bool {
+	leaks.RegisterDescriptorOwner("netns transport: an idle path kept for the next pair", func(d leaks.OpenFD) bool {
 		spareMu.Lock()
 		defer spareMu.Unlock()
 		for _, ls := range spare {

@@ -17,8 +17,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/streamspec/streamspec/gallery"
-	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/harness/report"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 func main() {
@@ -43,7 +43,7 @@ func run(reportPath, ginkgoPath, longDir, out string) error {
 		return err
 	}
 	entries := gallery.Entries()
-	r := gallery.Run{Entries: entries, Behaviours: harness.Catalogue(), Versions: versions(entries, rep), Long: longLifetimes(longDir, entries)}
+	r := gallery.Run{Entries: entries, Behaviours: catalogue.All(), Versions: versions(entries, rep), Long: longLifetimes(longDir, entries)}
 	for _, res := range rep.Results {
 		r.Cells = append(r.Cells, gallery.Cell{Result: res, Message: messages[[2]string{res.Transport, res.Behaviour}]})
 	}
@@ -83,7 +83,7 @@ func longLifetimes(dir string, entries []gallery.Entry) map[string]gallery.Cell 
 			continue // Check reports the missing result
 		}
 		for _, res := range rep.Results {
-			if res.Transport == e.Name && res.Behaviour == harness.Lifetimes.ID {
+			if res.Transport == e.Name && res.Behaviour == catalogue.Lifetimes.ID {
 				out[e.Name] = gallery.Cell{Result: res}
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/bound"
 )
 
 // never is never closed: a hostile call that waits on it ignores
@@ -48,7 +49,7 @@ func Hostiles() []Entry {
 // harness.CloseTimeout: a slow Close is not a hung one until then. Later
 // specs get harness.CloseTimeoutAfterHang.
 func closeHangs(e Entry) Entry {
-	e.Bound = harness.CloseTimeout + 5*time.Second
+	e.Bound = bound.CloseTimeout + 5*time.Second
 	return e
 }
 

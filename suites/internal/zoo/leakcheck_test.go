@@ -15,7 +15,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/streamspec/streamspec/harness"
-	"github.com/streamspec/streamspec/suites"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/suites/internal/zoo"
 )
 
@@ -60,7 +61,7 @@ func TestLeakCheckUnderGinkgoP(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), zooTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "tool", "ginkgo", "run", "-p", fmt.Sprintf("--procs=%d", procs), "--no-color",
-		"--label-filter="+string(harness.Contract), "--json-report="+report, exe, "--", "-test.run=^TestZooSpecs$")
+		"--label-filter="+string(catalogue.Contract), "--json-report="+report, exe, "--", "-test.run=^TestZooSpecs$")
 	cmd.Dir = "../../.." // the module root, for go tool
 	cmd.Env = append(os.Environ(), groupEnv+"="+leakCheckGroup, "GOMAXPROCS=1", "STREAMSPEC_REPORT_DIR=off")
 	cmd.WaitDelay = 5 * time.Second
@@ -141,7 +142,7 @@ func factoryFound(t *testing.T, byTransport map[string][]types.SpecReport) {
 	for name, reports := range byTransport {
 		for _, r := range reports {
 			for _, e := range r.ReportEntries {
-				if e.Name != suites.EntryLeakCheck {
+				if e.Name != report.EntryLeakCheck {
 					continue
 				}
 				var v struct {

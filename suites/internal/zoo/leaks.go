@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 )
 
 // leaky is a healthy queue transport whose every pair leaves something
@@ -23,7 +24,7 @@ func leaky(name, fault string, leak func()) Entry {
 			leak()
 			return a, b, stop, err
 		}),
-		Kind: Broken, What: fault, Target: harness.ZeroWrite.ID,
+		Kind: Broken, What: fault, Target: catalogue.ZeroWrite.ID,
 	}
 }
 
@@ -55,8 +56,8 @@ var leaked []*os.File
 // and a spec needing an ability the transport lacks must open no pair, so
 // it is unsupported and leaks nothing.
 func leakyEverywhere(e Entry) Entry {
-	e.Observed, e.Target, e.Want = true, harness.AbortiveClose.ID, "leaked after the spec"
-	e.Unsupported = []string{harness.ShutRD.ID, harness.PipeBufAtomic.ID}
+	e.Observed, e.Target, e.Want = true, catalogue.AbortiveClose.ID, "leaked after the spec"
+	e.Unsupported = []string{catalogue.ShutRD.ID, catalogue.PipeBufAtomic.ID}
 	return e
 }
 

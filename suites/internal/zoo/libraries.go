@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 )
 
 // Libraries lists transports shaped like the real stream libraries of the
@@ -29,21 +30,21 @@ func Libraries() []Entry {
 		{Transport: library("zoo-websocket", func(e *end) net.Conn {
 			return &wsConn{Conn: e, e: e, closeErr: true, slowClose: true, deadlineKills: true}
 		}),
-			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
+			Kind: Library, Observed: true, Fails: []string{catalogue.ReadDeadlines.ID, catalogue.WriteDeadlines.ID},
 			What: "coder/websocket NetConn: slow Close, Close errors after the peer closed, and a deadline that fires during a call closes the connection (documented in netconn.go)"},
 		{Transport: library("zoo-yamux-timeouts", func(e *end) net.Conn { return struct{ net.Conn }{timeoutsAs{e, yamuxTimeout}} }),
-			Kind: Library, Observed: true, Fails: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID},
-			Outcomes: map[string]string{harness.WriteTimeoutUsable.ID: "usable"},
+			Kind: Library, Observed: true, Fails: []string{catalogue.ReadDeadlines.ID, catalogue.WriteDeadlines.ID},
+			Outcomes: map[string]string{catalogue.WriteTimeoutUsable.ID: "usable"},
 			What:     "timeouts are a net.Error whose Timeout() is true and that wraps nothing, not os.ErrDeadlineExceeded (yamux const.go ErrTimeout, smux session.go ErrTimeout)"},
 		{Transport: harness.FromMakePipe("zoo-kcp", func() (net.Conn, net.Conn, func(), error) {
 			a, b := newQueuePair(quirks{silentClose: true})
 			return struct{ net.Conn }{a}, struct{ net.Conn }{b}, func() { a.Close(); b.Close() }, nil
 		}),
-			Kind: Library, Observed: true, Fails: []string{harness.GracefulClose.ID, harness.PeerGone.ID},
-			Outcomes: map[string]string{harness.NagleDelayedACK.ID: "default: no stall"},
+			Kind: Library, Observed: true, Fails: []string{catalogue.GracefulClose.ID, catalogue.PeerGone.ID},
+			Outcomes: map[string]string{catalogue.NagleDelayedACK.ID: "default: no stall"},
 			What:     "Close stops this end and never tells the peer, as kcp-go's UDPSession.Close (sess.go; KCP has no FIN or RST): the peer reads no EOF and its Writes go on"},
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
-			Kind: Broken, Target: harness.CloseUnblocks.ID, Want: "B.Read after Close",
+			Kind: Broken, Target: catalogue.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},
 	}
 }
@@ -180,21 +181,21 @@ func (yamuxNetError) Temporary() bool { return false }
 func Streams() []Entry {
 	return []Entry{
 		{Transport: harness.HalfCloseOnClose(library("zoo-yamux", func(e *end) net.Conn { return muxStream{Conn: e, e: e} }), nil),
-			Kind: Legal, Observed: true, MustRun: []string{harness.HalfClose.ID, harness.GracefulClose.ID},
+			Kind: Legal, Observed: true, MustRun: []string{catalogue.HalfClose.ID, catalogue.GracefulClose.ID},
 			What: "a yamux stream: Close sends FIN and ends only the writing direction (stream.go Close)"},
 		{Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("zoo-quic", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 			a, b := newQueuePair(quirks{})
 			return &quicStream{a}, &quicStream{b}, func() { a.Close(); b.Close() }, nil
 		}), func(e io.Closer) error { s := e.(*quicStream); s.CancelRead(0); return s.Close() }),
 			Kind: Legal, Observed: true,
-			MustRun: []string{harness.ReadDeadlines.ID, harness.WriteDeadlines.ID, harness.HalfClose.ID, harness.GracefulClose.ID,
-				harness.CloseUnblocks.ID, harness.PeerGone.ID, harness.ClosedPeerErrors.ID},
+			MustRun: []string{catalogue.ReadDeadlines.ID, catalogue.WriteDeadlines.ID, catalogue.HalfClose.ID, catalogue.GracefulClose.ID,
+				catalogue.CloseUnblocks.ID, catalogue.PeerGone.ID, catalogue.ClosedPeerErrors.ID},
 			What: "a quic-go stream: no addresses, deadlines; Close ends the send direction only, CancelRead the receive direction (stream.go)"},
 		{Transport: harness.HalfCloseOnClose(harness.FromReadWriteClosers("zoo-quic-close-in-write", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 			a, b := newQueuePair(quirks{})
 			return newStrictQUICStream(a), newStrictQUICStream(b), func() { a.Close(); b.Close() }, nil
 		}), func(e io.Closer) error { s := e.(*strictQUICStream); s.CancelRead(0); return s.Close() }),
-			Kind: Library, Observed: true, Fails: []string{harness.CloseUnblocks.ID},
+			Kind: Library, Observed: true, Fails: []string{catalogue.CloseUnblocks.ID},
 			What: "a quic-go stream whose Write, blocked when Close is called, is never woken (send_stream.go: Close \"must not be called concurrently with [SendStream.Write]\"; closeForShutdown then sets no error for it)"},
 		{Transport: QUICTimerClose(), Kind: Legal, Observed: true,
 			What: "a quic-go connection's socket: after stop, a timer wakes its parked listener 3 PTO later, which closes the UDP socket (transport.go ReplaceWithClosed)"},

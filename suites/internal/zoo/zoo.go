@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
 )
 
 // Kind says what the self-test expects of an entry.
@@ -52,56 +53,56 @@ type Entry struct {
 	Unsupported []string
 }
 
-func broken(name, fault string, target harness.Behaviour, q quirks, wrap func(Conn) Conn) Entry {
+func broken(name, fault string, target catalogue.Behaviour, q quirks, wrap func(Conn) Conn) Entry {
 	return Entry{Transport: queueTransport("zoo-"+name, q, wrap), Kind: Broken, What: fault, Target: target.ID}
 }
 
 // Faults lists the transports with one fault each.
 func Faults() []Entry {
 	return []Entry{
-		broken("lost-byte", "loses one byte of the stream", harness.Integrity, quirks{}, loseByte),
-		broken("duplicated", "sends one byte twice", harness.Integrity, quirks{}, duplicateByte),
-		broken("corrupted", "flips a bit of one byte", harness.Integrity, quirks{}, corruptByte),
-		broken("reordered", "sends the two halves of one Write in reverse order", harness.Integrity, quirks{}, reorderWrite),
-		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", harness.NoBoundaries, quirks{},
+		broken("lost-byte", "loses one byte of the stream", catalogue.Integrity, quirks{}, loseByte),
+		broken("duplicated", "sends one byte twice", catalogue.Integrity, quirks{}, duplicateByte),
+		broken("corrupted", "flips a bit of one byte", catalogue.Integrity, quirks{}, corruptByte),
+		broken("reordered", "sends the two halves of one Write in reverse order", catalogue.Integrity, quirks{}, reorderWrite),
+		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", catalogue.NoBoundaries, quirks{},
 			func(c Conn) Conn { return sizeLimit{c} }),
-		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", harness.ReadAvailable, quirks{},
+		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", catalogue.ReadAvailable, quirks{},
 			func(c Conn) Conn { return &framed{Conn: c, dropRest: true} }),
-		broken("filling-reads", "Read waits to fill the whole buffer", harness.ReadAvailable, quirks{},
+		broken("filling-reads", "Read waits to fill the whole buffer", catalogue.ReadAvailable, quirks{},
 			func(c Conn) Conn { return fillingReads{c} }),
-		broken("short-writes", "Write takes half the bytes and reports no error", harness.WriterRule, quirks{},
+		broken("short-writes", "Write takes half the bytes and reports no error", catalogue.WriterRule, quirks{},
 			func(c Conn) Conn { return shortWrites{c} }),
-		broken("empty-write-eof", "framing reads a zero-length Write as EOF", harness.ZeroWrite, quirks{},
+		broken("empty-write-eof", "framing reads a zero-length Write as EOF", catalogue.ZeroWrite, quirks{},
 			func(c Conn) Conn { return &framed{Conn: c, emptyIsEOF: true} }),
-		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", harness.ConcurrentWrites, quirks{},
+		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", catalogue.ConcurrentWrites, quirks{},
 			func(c Conn) Conn { return chunked{Conn: c} }),
 		broken("mux-frames", "a multiplexer: Writes go out as 32 KiB frames and concurrent Writes interleave between frames",
-			harness.ConcurrentWrites, quirks{}, func(c Conn) Conn { return muxFrames{c} }),
-		broken("unbounded", "buffers without bound: Write never blocks", harness.Backpressure, quirks{unbounded: true}, nil),
-		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", harness.Backpressure, quirks{lostWakeup: true}, nil),
-		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", harness.Integrity,
+			catalogue.ConcurrentWrites, quirks{}, func(c Conn) Conn { return muxFrames{c} }),
+		broken("unbounded", "buffers without bound: Write never blocks", catalogue.Backpressure, quirks{unbounded: true}, nil),
+		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, quirks{lostWakeup: true}, nil),
+		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity,
 			quirks{stallAfter: 1 << 20}, nil),
-		broken("closewrite-closes", "CloseWrite closes both directions", harness.HalfClose, quirks{},
+		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, quirks{},
 			func(c Conn) Conn { return closeWriteCloses{c} }),
-		broken("closewrite-silent", "CloseWrite sends no EOF", harness.HalfClose, quirks{},
+		broken("closewrite-silent", "CloseWrite sends no EOF", catalogue.HalfClose, quirks{},
 			func(c Conn) Conn { return closeWriteSilent{c} }),
-		broken("drop-on-close", "Close drops the bytes the peer has not read yet", harness.GracefulClose, quirks{dropOnClose: true}, nil),
-		broken("eof-first", "Read reports EOF while bytes are still queued", harness.GracefulClose, quirks{eofFirst: true}, nil),
-		broken("sticky-close", "Close does not unblock a pending Read or Write", harness.CloseUnblocks, quirks{stopCloses: true},
+		broken("drop-on-close", "Close drops the bytes the peer has not read yet", catalogue.GracefulClose, quirks{dropOnClose: true}, nil),
+		broken("eof-first", "Read reports EOF while bytes are still queued", catalogue.GracefulClose, quirks{eofFirst: true}, nil),
+		broken("sticky-close", "Close does not unblock a pending Read or Write", catalogue.CloseUnblocks, quirks{stopCloses: true},
 			func(c Conn) Conn { return &stickyClose{Conn: c} }),
-		broken("zombie-writes", "Writes after Close succeed", harness.CloseUnblocks, quirks{},
+		broken("zombie-writes", "Writes after Close succeed", catalogue.CloseUnblocks, quirks{},
 			func(c Conn) Conn { return &zombieWrites{Conn: c} }),
-		broken("ignores-read-deadline", "accepts a read deadline and ignores it", harness.ReadDeadlines, quirks{},
+		broken("ignores-read-deadline", "accepts a read deadline and ignores it", catalogue.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return ignoresReadDeadline{c} }),
-		broken("plain-timeouts", "timeouts are plain errors, not net.Error", harness.ReadDeadlines, quirks{},
+		broken("plain-timeouts", "timeouts are plain errors, not net.Error", catalogue.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return timeoutsAs{c, plain} }),
-		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", harness.ReadDeadlines, quirks{},
+		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", catalogue.ReadDeadlines, quirks{},
 			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
-		broken("ignores-write-deadline", "accepts a write deadline and ignores it", harness.WriteDeadlines, quirks{},
+		broken("ignores-write-deadline", "accepts a write deadline and ignores it", catalogue.WriteDeadlines, quirks{},
 			func(c Conn) Conn { return ignoresWriteDeadline{c} }),
-		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", harness.WriteDeadlines, quirks{},
+		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", catalogue.WriteDeadlines, quirks{},
 			func(c Conn) Conn { return hidesAccepted{c} }),
-		broken("void-writes", "Writes to a peer that has closed succeed", harness.PeerGone, quirks{},
+		broken("void-writes", "Writes to a peer that has closed succeed", catalogue.PeerGone, quirks{},
 			func(c Conn) Conn { return voidWrites{c} }),
 	}
 }

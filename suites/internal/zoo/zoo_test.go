@@ -18,6 +18,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/suites"
 	"github.com/streamspec/streamspec/suites/internal/zoo"
 )
@@ -150,18 +152,18 @@ func TestZoo(t *testing.T) {
 // runGroup runs one group's contract specs in a child process and returns
 // its contract spec reports, or every spec's with all.
 func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.SpecReport, error) {
-	report, logPath := filepath.Join(dir, name+".json"), filepath.Join(dir, name+".log")
+	jsonPath, logPath := filepath.Join(dir, name+".json"), filepath.Join(dir, name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close()
-	filter := string(harness.Contract)
+	filter := string(catalogue.Contract)
 	if all {
 		filter = ""
 	}
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout="+zooTimeout.String(),
-		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+report, "-ginkgo.no-color", "-ginkgo.silence-skips",
+		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+jsonPath, "-ginkgo.no-color", "-ginkgo.silence-skips",
 		"-streamspec.report-dir=off") // the groups run at once: their conformance reports would replace each other
 	cmd.Env = append(os.Environ(), groupEnv+"="+name)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -170,7 +172,7 @@ func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.Spe
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("zoo group %s did not exit within %v: %v", name, zooTimeout, runErr)
 	}
-	data, err := os.ReadFile(report)
+	data, err := os.ReadFile(jsonPath)
 	if err != nil {
 		log, _ := os.ReadFile(logPath)
 		return nil, fmt.Errorf("zoo group %s left no report (%v, %v); its output ends:\n%s", name, runErr, err, tail(string(log), 3000))
@@ -182,9 +184,9 @@ func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.Spe
 	var out []types.SpecReport
 	for _, s := range suitesRun {
 		for _, r := range s.SpecReports {
-			wanted := r.LeafNodeType == types.NodeTypeIt && (all || slices.Contains(r.LeafNodeLabels, string(harness.Contract)))
-			if wanted && (r.State != types.SpecStateSkipped || strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix) ||
-				strings.HasPrefix(r.Failure.Message, harness.UnavailablePrefix)) {
+			wanted := r.LeafNodeType == types.NodeTypeIt && (all || slices.Contains(r.LeafNodeLabels, string(catalogue.Contract)))
+			if wanted && (r.State != types.SpecStateSkipped || strings.HasPrefix(r.Failure.Message, report.UnsupportedPrefix) ||
+				strings.HasPrefix(r.Failure.Message, report.UnavailablePrefix)) {
 				out = append(out, r)
 			}
 		}
@@ -204,7 +206,7 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	}
 	for _, id := range e.Unsupported {
 		i := slices.IndexFunc(reports, func(r types.SpecReport) bool { return r.LeafNodeText == id })
-		if i < 0 || !strings.HasPrefix(reports[i].Failure.Message, harness.UnsupportedPrefix) || reports[i].State != types.SpecStateSkipped {
+		if i < 0 || !strings.HasPrefix(reports[i].Failure.Message, report.UnsupportedPrefix) || reports[i].State != types.SpecStateSkipped {
 			t.Errorf("%s (%s): %s must be unsupported, skipped before a pair is opened; got %v", name, e.What, id, stateOf(reports, i))
 		}
 	}
@@ -213,7 +215,7 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	switch {
 	case i < 0:
 		t.Errorf("%s (%s): its target spec %s did not run", name, e.What, e.Target)
-	case strings.HasPrefix(reports[i].Failure.Message, harness.UnavailablePrefix):
+	case strings.HasPrefix(reports[i].Failure.Message, report.UnavailablePrefix):
 		verdict = reports[i].Failure.Message // socat not installed: nothing to prove here
 	case reports[i].State != types.SpecStateFailed:
 		t.Errorf("%s (%s): its target spec %s ended %s, want a failure: the spec cannot see this fault",
@@ -262,8 +264,8 @@ func checkVerdicts(t *testing.T, e zoo.Entry, reports []types.SpecReport, verdic
 		case mustFail:
 			t.Errorf("%s (%s): %s ended %s, want a failure", name, e.What, r.LeafNodeText, r.State)
 		case r.State == types.SpecStatePassed:
-		case r.State == types.SpecStateSkipped && (strings.HasPrefix(r.Failure.Message, harness.UnsupportedPrefix) ||
-			strings.HasPrefix(r.Failure.Message, harness.UnavailablePrefix)):
+		case r.State == types.SpecStateSkipped && (strings.HasPrefix(r.Failure.Message, report.UnsupportedPrefix) ||
+			strings.HasPrefix(r.Failure.Message, report.UnavailablePrefix)):
 			skipped = append(skipped, r.LeafNodeText)
 			if slices.Contains(e.MustRun, r.LeafNodeText) {
 				t.Errorf("%s (%s): %s did not run: %s", name, e.What, r.LeafNodeText, r.Failure.Message)
@@ -309,7 +311,7 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 		failed = append(failed, r.LeafNodeText)
 		slowest = max(slowest, r.RunTime)
 		msg := firstLine(r.Failure.Message)
-		if r.LeafNodeText == harness.ReadDeadlines.ID || example == "" {
+		if r.LeafNodeText == catalogue.ReadDeadlines.ID || example == "" {
 			example = r.LeafNodeText + ": " + msg
 		}
 		switch {
@@ -335,8 +337,8 @@ func outcome(reports []types.SpecReport, id string) string {
 			continue
 		}
 		for _, e := range r.ReportEntries {
-			var o harness.Observation
-			if e.Name == harness.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
+			var o report.Observation
+			if e.Name == report.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
 				if v, ok := o.Values["outcome"].(string); ok {
 					return v
 				}
@@ -351,12 +353,12 @@ func outcome(reports []types.SpecReport, id string) string {
 func recordedErrors(reports []types.SpecReport) map[string]string {
 	out := map[string]string{}
 	for _, r := range reports {
-		if b, ok := harness.Lookup(r.LeafNodeText); !ok || b.Class != harness.Observed {
+		if b, ok := catalogue.Lookup(r.LeafNodeText); !ok || b.Class != catalogue.Observed {
 			continue
 		}
 		for _, e := range r.ReportEntries {
-			var o harness.Observation
-			if e.Name == harness.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
+			var o report.Observation
+			if e.Name == report.EntryObservation && json.Unmarshal([]byte(e.Value.AsJSON), &o) == nil {
 				if err, ok := o.Values["error"].(string); ok {
 					out[r.LeafNodeText] = err
 				}

@@ -1,5 +1,0 @@
-package harness
-
-// PipeBuf is the largest pipe write the kernel keeps atomic
-// (xnu bsd/sys/syslimits.h).
-const PipeBuf = 512

@@ -1,6 +1,0 @@
-//go:build !linux && !darwin
-
-package harness
-
-// PipeBuf is POSIX's minimum for the atomic pipe write size (_POSIX_PIPE_BUF).
-const PipeBuf = 512

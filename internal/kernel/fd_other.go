@@ -1,0 +1,13 @@
+//go:build !unix
+
+package kernel
+
+import (
+	"net"
+	"os"
+)
+
+// DupWriter needs Unix descriptors.
+func DupWriter(net.Conn) (*os.File, error) { return nil, ErrNoSocketOption }
+
+func lingerZero(net.Conn) error { return ErrNoSocketOption }
