@@ -20,10 +20,10 @@ all: lint test
 
 ## test: the harness's own tests, self-test zoo included; the harness, the
 ## transports and the built-in matrix (./suites) under the race detector
-RACE_PKGS := ./harness/... ./transports/... ./suites
+RACE_PKGS := ./harness/... ./internal/... ./transports/... ./suites
 test: tools
 	$(GO) test -count=1 -race $(RACE_PKGS)
-	$(GO) test -count=1 $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
+	$(GO) test -count=1 $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/internal.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
 
 ## conformance: every spec against every built-in transport, in parallel;
 ## prints the matrix, writes out/report/suites/TestBuiltin/conformance.{txt,md,json,html}

@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/parent"
 )
 
 // ChildEnv names the test a child run of Run is for (see Run).
@@ -42,6 +43,9 @@ var (
 // fails: pass every transport to one call.
 func Run(t *testing.T, transports ...harness.Transport) {
 	t.Helper()
+	if msg := ginkgoDroppedFlags(os.Args[1:], parent.Name()); msg != "" {
+		t.Fatal(msg)
+	}
 	ranMu.Lock()
 	first := ranIn
 	if first == nil {
@@ -164,4 +168,25 @@ func isBool(f *flag.Flag) bool {
 func withTest(file, test string) string {
 	ext := filepath.Ext(file)
 	return strings.TrimSuffix(file, ext) + "." + strings.ReplaceAll(test, "/", "_") + ext
+}
+
+// ginkgoDroppedFlags explains, when the Ginkgo CLI ran this test binary as
+// a plain go test package, that Ginkgo's flags never reached it, and what
+// to add; "" otherwise. The CLI runs a package as a Ginkgo suite, passing
+// --ginkgo.* flags (a seed at least), only when one of its _test.go files
+// names Ginkgo (ginkgo/internal/test_suite.go filesHaveGinkgoSuite); else
+// it passes only go test's own and silently drops --label-filter, --focus,
+// -p and --json-report.
+func ginkgoDroppedFlags(args []string, parent string) string {
+	if parent != "ginkgo" {
+		return ""
+	}
+	for _, a := range args {
+		if strings.HasPrefix(strings.TrimLeft(a, "-"), "ginkgo.") {
+			return ""
+		}
+	}
+	return "streamspec: ginkgo ran this package as a plain go test package, so its flags (--label-filter, --focus, -p, --json-report) never reached it. " +
+		"Ginkgo treats a package as a suite only if a _test.go file imports Ginkgo: add\n\n\t_ \"github.com/onsi/ginkgo/v2\" // ginkgo run passes its flags to this package\n\n" +
+		"to the imports of the file that calls suites.Run, or run it with go test"
 }

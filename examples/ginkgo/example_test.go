@@ -1,7 +1,8 @@
 // Package ginkgo_test shows streamspec's catalogue declared inside an
 // existing Ginkgo suite, for a transport that only has io.ReadWriteCloser
 // endpoints and whose Close is a half-close (as yamux and quic-go streams
-// are): a trait its types cannot reveal, so it is declared with Without.
+// are): a trait its types cannot reveal, so it is declared with
+// HalfCloseOnClose.
 package ginkgo_test
 
 import (
@@ -36,14 +37,16 @@ var _ = Describe("my stream", func() {
 })
 
 // The whole streamspec catalogue against the same streams, in this suite.
-// Deadline specs are unsupported (io.ReadWriteCloser); the specs that need
-// a full Close are unsupported because Close is declared a half-close.
-var _ = suites.DescribeConformance(harness.Without(
+// Deadline specs are unsupported (io.ReadWriteCloser has no deadlines).
+// Close is declared a half-close, so half-close and graceful-close run
+// through it; fullClose ends a stream both ways, so close-unblocks and
+// write-to-closed-peer run too.
+var _ = suites.DescribeConformance(harness.HalfCloseOnClose(
 	harness.FromReadWriteClosers("my-stream", func() (io.ReadWriteCloser, io.ReadWriteCloser, func(), error) {
 		a, b, stop := streams()
 		return a, b, stop, nil
 	}),
-	harness.FullClose))
+	func(endpoint io.Closer) error { return endpoint.(*stream).closeBoth() }))
 
 // streams stands in for the transport under test: a duplex stream of two
 // io.Pipes whose Close, like a yamux stream's, only ends the writing side;
@@ -63,4 +66,4 @@ type stream struct {
 func (s *stream) Read(p []byte) (int, error)  { return s.r.Read(p) }
 func (s *stream) Write(p []byte) (int, error) { return s.w.Write(p) }
 func (s *stream) Close() error                { return s.w.Close() }
-func (s *stream) CloseWrite() error           { return s.w.Close() }
+func (s *stream) closeBoth() error            { s.r.Close(); return s.w.Close() }

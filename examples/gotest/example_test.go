@@ -1,11 +1,12 @@
-// Package gotest_test shows a custom transport validated under plain
-// go test: the five lines from func makePipe to the end of TestMyTransport
-// are all a user writes.
+// Package gotest_test is the README's example: a custom transport checked
+// under go test, and under go tool ginkgo with its flags.
 package gotest_test
 
 import (
 	"net"
 	"testing"
+
+	_ "github.com/onsi/ginkgo/v2" // ginkgo run passes its flags to this package
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/suites"
@@ -18,4 +19,6 @@ func makePipe() (c1, c2 net.Conn, stop func(), err error) {
 	return c1, c2, func() {}, nil
 }
 
-func TestMyTransport(t *testing.T) { suites.Run(t, harness.FromMakePipe("my-transport", makePipe)) }
+func TestMyTransport(t *testing.T) {
+	suites.Run(t, harness.FromMakePipe("my-transport", makePipe))
+}

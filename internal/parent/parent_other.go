@@ -1,0 +1,5 @@
+//go:build !linux && !darwin
+
+package parent
+
+func commandName(int) string { return "" }
