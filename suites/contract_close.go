@@ -8,7 +8,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
@@ -86,13 +85,12 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 	if err := readFull(c.B, got, opBound, "B reads the last message"); err != nil {
 		Fail(fmt.Sprintf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err))
 	}
-	Expect(string(got)).To(Equal(string(last)))
+	sameBytes(got, last, "the last message A wrote before Close")
 	var n int
 	err := within(opBound, "B.Read after the last byte", func() error { var err error; n, err = c.B.Read(make([]byte, 16)); return err })
-	Expect(n == 0 && err == io.EOF).To(BeTrue(), "Read after the last byte = %d, %v; want 0, io.EOF", n, err)
-	var end ending
-	Eventually(closed).WithTimeout(bound.CloseTimeout+opBound).Should(Receive(&end), "A's last Write and Close did not return")
-	Expect(end.write).NotTo(HaveOccurred(), "A's last Write")
+	holds(n == 0 && err == io.EOF, "B.Read after the last byte = %d, %v; want 0, io.EOF", n, err)
+	end := await(closed, bound.CloseTimeout+opBound, "A's last Write and Close")
+	noError(end.write, "A's last Write")
 	// The rule is about the bytes: an error Close returns is no failure.
 	if bound.IsHung(end.close) || bound.IsPanic(end.close) {
 		Fail(fmt.Sprintf("transport %s: %v", c.Transport, end.close))
@@ -114,14 +112,18 @@ var _ = behaviour(catalogue.CloseUnblocks, 10*time.Second, func(ctx SpecContext,
 	readErr := make(chan error, 1)
 	go func() { _, err := c.A.Read(make([]byte, 16)); readErr <- err }()
 	writeDone := fillUntilBlocked(c, 11, 64<<10).done
-	Expect(readErr).NotTo(Receive(), "A.Read returned with nothing to read")
+	select {
+	case err := <-readErr:
+		failf("A.Read returned with nothing to read: %v", err)
+	default:
+	}
 
 	// What Close itself returns is not the rule's business: an endpoint
 	// whose peer has closed may say so (coder/websocket: connection reset
 	// by peer; x/crypto/ssh: EOF). What the endpoint does afterwards is.
 	closeErrs := map[string]error{"A": c.close("A.Close", c.A)}
-	Eventually(readErr).WithTimeout(opBound).Should(Receive(HaveOccurred()), "A's pending Read hung: A.Close did not unblock it")
-	Eventually(writeDone).WithTimeout(opBound).Should(Receive(HaveOccurred()), "A's blocked Write hung: A.Close did not unblock it")
+	holds(await(readErr, opBound, "A's pending Read hung: A.Close did not unblock it") != nil, "A's pending Read returned no error after A.Close")
+	holds(await(writeDone, opBound, "A's blocked Write hung: A.Close did not unblock it") != nil, "A's blocked Write returned no error after A.Close")
 	closeErrs["B"] = c.close("B.Close", c.B)
 	recordCloseErrors(c, closeErrs)
 
@@ -176,6 +178,6 @@ var _ = behaviour(catalogue.PeerGone, 0, func(ctx SpecContext, c *specRun) {
 		}
 		return nil
 	})
-	Expect(err).To(HaveOccurred(), "%d Writes to a closed peer succeeded over %v", writes, time.Since(start).Round(time.Millisecond))
+	holds(err != nil, "%d Writes to a closed peer succeeded over %v", writes, time.Since(start).Round(time.Millisecond))
 	c.Observe(fmt.Sprintf("%s after %d writes", errName(err), writes), map[string]any{"writes_before_error": writes, "error": err.Error()})
 })

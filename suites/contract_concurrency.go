@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
@@ -153,5 +152,5 @@ var _ = behaviour(catalogue.Backpressure, 15*time.Second, func(ctx SpecContext, 
 		"B drains":  func() error { return pattern.ReceivePattern(c.B, 7, total, &progress) },
 		"A resumes": func() error { return <-f.done },
 	})
-	Expect(f.accepted.Load()).To(Equal(total), "the writer did not write all %d bytes", total)
+	holds(f.accepted.Load() == total, "A resumed and wrote %d of the %d bytes", f.accepted.Load(), total)
 })

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
@@ -36,9 +35,9 @@ var _ = behaviour(catalogue.ReadDeadlines, 0, func(ctx SpecContext, c *specRun) 
 
 	setDeadline("B.SetReadDeadline(zero)", c.B.SetReadDeadline, time.Time{})
 	got := make([]byte, 6)
-	Expect(readFull(c.B, got, opBound, "B.Read after the deadline is cleared")).To(Succeed())
-	Expect(string(got)).To(Equal("intact"), "data lost or changed around a read timeout")
-	Eventually(done).WithTimeout(opBound).Should(Receive(BeNil()))
+	noError(readFull(c.B, got, opBound, "B.Read after the deadline is cleared"), "B.Read after the deadline is cleared")
+	sameBytes(got, []byte("intact"), "the bytes A wrote around B's read timeouts")
+	noError(await(done, opBound, "A's Write of the 6 bytes B reads after its timeouts"), "A's Write of the 6 bytes B reads after its timeouts")
 })
 
 // A Write blocked by backpressure MUST fail with a timeout error (net.Error,
@@ -82,7 +81,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	if bound.IsPanic(err) {
 		Fail(err.Error())
 	}
-	Expect(extra.Load()).To(BeZero(), "B received %d bytes more than the Writes reported accepting", extra.Load())
+	holds(extra.Load() == 0, "B received %d bytes more than the Writes reported accepting", extra.Load())
 })
 
 // expectTimeout checks the ways net.Conn's documentation lets a caller
@@ -92,10 +91,10 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 // os.File's *fs.PathError has Timeout but not Temporary.)
 func expectTimeout(err error, what string) {
 	GinkgoHelper()
-	Expect(err).To(HaveOccurred(), "%s returned no error", what)
+	holds(err != nil, "%s returned no error", what)
 	t, ok := err.(interface{ Timeout() bool })
-	Expect(ok && t.Timeout()).To(BeTrue(), "%s: error %q (%T) has no Timeout method returning true", what, err, err)
+	holds(ok && t.Timeout(), "%s: error %q (%T) has no Timeout method returning true", what, err, err)
 	var ne net.Error
-	Expect(errors.As(err, &ne)).To(BeTrue(), "%s: error %q (%T) wraps no net.Error", what, err, err)
-	Expect(errors.Is(err, os.ErrDeadlineExceeded)).To(BeTrue(), "%s: error %q does not match os.ErrDeadlineExceeded", what, err)
+	holds(errors.As(err, &ne), "%s: error %q (%T) wraps no net.Error", what, err, err)
+	holds(errors.Is(err, os.ErrDeadlineExceeded), "%s: error %q does not match os.ErrDeadlineExceeded", what, err)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
@@ -64,7 +63,7 @@ var _ = behaviour(catalogue.ReadAvailable, 0, func(ctx SpecContext, c *specRun) 
 	exchange := func(from, to string, w, r io.ReadWriter, msg []byte) {
 		GinkgoHelper()
 		var got []byte
-		Expect(within(opBound, from+" writes 10 bytes, "+to+" reads into 64 KiB (waits to fill the buffer?)", func() error {
+		noError(within(opBound, from+" writes 10 bytes, "+to+" reads into 64 KiB (waits to fill the buffer?)", func() error {
 			written := make(chan error, 1) // a synchronous transport needs the Read to run alongside
 			go func() { _, err := w.Write(msg); written <- err }()
 			buf := make([]byte, 64<<10)
@@ -76,8 +75,8 @@ var _ = behaviour(catalogue.ReadAvailable, 0, func(ctx SpecContext, c *specRun) 
 				}
 			}
 			return <-written
-		})).To(Succeed())
-		Expect(got).To(Equal(msg))
+		}), from+" writes 10 bytes, "+to+" reads into 64 KiB")
+		sameBytes(got, msg, to+"'s Read of the 10 bytes "+from+" wrote")
 	}
 	exchange("A", "B", c.A, c.B, []byte("request-10"))
 	exchange("B", "A", c.B, c.A, []byte("reply-0010"))
@@ -85,7 +84,7 @@ var _ = behaviour(catalogue.ReadAvailable, 0, func(ctx SpecContext, c *specRun) 
 	msg := make([]byte, 1000)
 	_, _ = pattern.Pattern(5).Read(msg)
 	var got []byte
-	Expect(within(opBound, "A writes 1000 bytes, B reads into 3 bytes", func() error {
+	noError(within(opBound, "A writes 1000 bytes, B reads into 3 bytes", func() error {
 		written := make(chan error, 1)
 		go func() { _, err := c.A.Write(msg); written <- err }()
 		buf := make([]byte, 3)
@@ -97,8 +96,8 @@ var _ = behaviour(catalogue.ReadAvailable, 0, func(ctx SpecContext, c *specRun) 
 			}
 		}
 		return <-written
-	})).To(Succeed())
-	Expect(got).To(Equal(msg), "bytes lost or changed when read through a 3-byte buffer")
+	}), "A writes 1000 bytes, B reads into 3 bytes")
+	sameBytes(got, msg, "the 1000 bytes B read through a 3-byte buffer")
 })
 
 // Write MUST return n == len(p) or a non-nil error (the io.Writer rule),
@@ -129,7 +128,7 @@ var _ = behaviour(catalogue.WriterRule, 10*time.Second, func(ctx SpecContext, c 
 // a Read (which may then return 0 bytes and no error).
 var _ = behaviour(catalogue.ZeroWrite, 0, func(ctx SpecContext, c *specRun) {
 	var got []byte
-	Expect(within(opBound, "zero-length Writes and the Read after them", func() error {
+	noError(within(opBound, "zero-length Writes and the Read after them", func() error {
 		written := make(chan error, 1)
 		go func() {
 			for _, p := range [][]byte{{}, nil, []byte("x")} {
@@ -149,6 +148,6 @@ var _ = behaviour(catalogue.ZeroWrite, 0, func(ctx SpecContext, c *specRun) {
 			}
 		}
 		return <-written
-	})).To(Succeed())
-	Expect(string(got)).To(Equal("x"), "the zero-length Writes delivered something")
+	}), "")
+	holds(string(got) == "x", "the zero-length Writes delivered something: B read %q, want \"x\"", got)
 })

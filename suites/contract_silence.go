@@ -7,7 +7,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/catalogue"
@@ -36,9 +35,9 @@ var _ = behaviour(catalogue.HalfCloseSilence, replySilence+3*opBound, func(ctx S
 		halfClosed = time.Now()
 		sent <- closeWrite(c.A)()
 	}()
-	Expect(readFull(c.B, make([]byte, len(request)), opBound, "B reads the request")).To(Succeed())
+	noError(readFull(c.B, make([]byte, len(request)), opBound, "B reads the request"), "B reads the request")
 	expectEOF(c.B, "B, after the request")
-	Eventually(sent).WithTimeout(opBound).Should(Receive(BeNil()), "A's Write and CloseWrite")
+	noError(await(sent, opBound, "A's Write and CloseWrite"), "A's Write and CloseWrite")
 
 	got := make(chan readResult, 1)
 	if c.Can(harness.ReadDeadline) {
@@ -72,8 +71,7 @@ var _ = behaviour(catalogue.HalfCloseSilence, replySilence+3*opBound, func(ctx S
 			Fail(fmt.Sprintf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", replySilence, step.what, err))
 		}
 	}
-	var r readResult
-	Eventually(got).WithTimeout(opBound).Should(Receive(&r), "A.Read of the reply hung: no return within %v", opBound)
+	r := await(got, opBound, "A.Read of the reply hung")
 	switch {
 	case string(r.data) != string(reply):
 		Fail(lost(r))

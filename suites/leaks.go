@@ -11,7 +11,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"go.uber.org/goleak"
 
 	"github.com/streamspec/streamspec/harness"
@@ -155,7 +154,7 @@ func guardLeaks(tr harness.Transport) {
 			}
 			return false
 		})
-		Expect(leaked).To(BeEmpty(), "leaked after the spec")
+		holds(len(leaked) == 0, "leaked after the spec: %s", strings.Join(leaked, ", "))
 		var err error
 		waitFor(leakSettle, func() bool {
 			moving := settling(goroutines)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/bound"
@@ -78,7 +77,7 @@ var _ = behaviourBounded(catalogue.Lifetimes, func() time.Duration { h, _ := hor
 	}
 	opening.Wait()
 	DeferCleanup(func() { _ = closeAll(slicesNonNil(pairs[1:])) }) // the spec's own pair is closed by open's cleanup
-	Expect(errors.Join(openErrs...)).NotTo(HaveOccurred(), "opening two more pairs")
+	noError(errors.Join(openErrs...), "opening two more pairs")
 
 	scenarios := []lifetime{
 		{name: "A half-closed", p: pairs[0], closer: "A"},

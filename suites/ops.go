@@ -10,7 +10,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/bound"
@@ -53,7 +52,7 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 // if it returns an error: even a setter may hang on a hostile transport.
 func setDeadline(what string, set func(time.Time) error, t time.Time) {
 	GinkgoHelper()
-	Expect(within(opBound, what, func() error { return set(t) })).To(Succeed(), what)
+	noError(within(opBound, what, func() error { return set(t) }), what)
 }
 
 // closeHung is set once a Close has hung in the running spec; open clears

@@ -1,9 +1,12 @@
 package transports_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/streamspec/streamspec/transports"
 )
@@ -11,10 +14,32 @@ import (
 // A relay written in Go: a RelayFunc starts it for the upstream streamspec
 // gives and returns where to dial it and a stop function that releases
 // everything (listener, connections, goroutines). In a test:
-// suites.Run(t, transports.Relay("copy-relay", copyRelay)). The self-test
-// zoo (suites/internal/zoo/relays.go) runs this relay and broken ones.
+// suites.Run(t, transports.Relay("copy-relay", copyRelay)). Each pair is
+// a connection through a fresh relay: A dials the relay, B is the
+// connection the relay opened upstream.
 func ExampleRelay() {
-	_ = transports.Relay("copy-relay", copyRelay)
+	tr := transports.Relay("copy-relay", copyRelay)
+	a, b, stop, err := tr.Pair(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer stop()
+	defer a.Close()
+	defer b.Close()
+	fmt.Println(exchange(a, b, "hello through the relay"))
+	// Output: hello through the relay
+}
+
+// exchange writes msg on a and returns what b reads of it.
+func exchange(a, b net.Conn, msg string) string {
+	go func() { _, _ = a.Write([]byte(msg)) }()
+	got := make([]byte, len(msg))
+	_ = b.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(b, got); err != nil {
+		return err.Error()
+	}
+	return string(got)
 }
 
 // copyRelay relays one connection with io.Copy each way, passing each EOF
@@ -62,13 +87,35 @@ func ExampleRelayCommand() {
 		"socat -b 65536 TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr TCP:{upstream}")
 }
 
-// A proxy that is already running, forwarding 127.0.0.1:8080 to
-// 127.0.0.1:9090: streamspec listens on the upstream address and dials the
-// proxy for every pair. Without Go: go run
-// github.com/streamspec/streamspec/cmd/streamspec through --dial
-// 127.0.0.1:8080 --upstream 127.0.0.1:9090.
+// A proxy that is already running: streamspec listens on the address the
+// proxy forwards to and dials the proxy for every pair. Here the proxy is
+// copyRelay; with haproxy forwarding 127.0.0.1:8080 to 127.0.0.1:9090 it
+// would be Through("my-haproxy", "127.0.0.1:8080", "127.0.0.1:9090").
+// Without Go: streamspec through --dial 127.0.0.1:8080 --upstream
+// 127.0.0.1:9090.
 func ExampleThrough() {
-	_ = transports.Through("my-haproxy", "127.0.0.1:8080", "127.0.0.1:9090")
+	upstream, err := transports.FreeAddr()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	proxy, stopProxy, err := copyRelay(upstream)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer stopProxy()
+	tr := transports.Through("copy-relay", proxy, upstream)
+	a, b, stop, err := tr.Pair(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer stop()
+	defer a.Close()
+	defer b.Close()
+	fmt.Println(exchange(b, a, "hello from upstream"))
+	// Output: hello from upstream
 }
 
 // A relay configured by a file: the file is written for every pair with

@@ -16,17 +16,17 @@ import (
 // broken in one way each, which the spec aimed at their fault must catch.
 // They prove the relay transport and the specs a proxy author relies on.
 func Relays() []Entry {
-	broken := func(name, fault string, target catalogue.Behaviour, f forwarder) Entry {
-		return Entry{Transport: transports.Relay("zoo-"+name, goRelay(f)), Kind: Broken, What: fault, Target: target.ID}
+	broken := func(name, fault string, target catalogue.Behaviour, want string, f forwarder) Entry {
+		return Entry{Transport: transports.Relay("zoo-"+name, goRelay(f)), Kind: Broken, What: fault, Target: target.ID, Want: want}
 	}
 	return []Entry{
 		{Transport: transports.Relay("zoo-copy-relay", goRelay(copyHalfClose)), Kind: Legal,
 			What: "a Go relay: io.Copy each way, the EOF passed on as CloseWrite"},
-		broken("relay-no-half-close", "a relay that does not pass the half-close on", catalogue.HalfClose, copyOnly),
-		broken("relay-unbounded", "a relay that reads ahead into an unbounded queue", catalogue.Backpressure, hoard),
-		broken("relay-corrupt", "a relay that flips a bit at 1 MiB", catalogue.Integrity, corrupt),
-		broken("relay-swallow", "a relay that keeps reading from a client whose upstream is gone", catalogue.PeerGone, swallow),
-		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", catalogue.HalfCloseSilence, finTimeout),
+		broken("relay-no-half-close", "a relay that does not pass the half-close on", catalogue.HalfClose, "B reads to EOF", copyOnly),
+		broken("relay-unbounded", "a relay that reads ahead into an unbounded queue", catalogue.Backpressure, "buffering is unbounded", hoard),
+		broken("relay-corrupt", "a relay that flips a bit at 1 MiB", catalogue.Integrity, "differs", corrupt),
+		broken("relay-swallow", "a relay that keeps reading from a client whose upstream is gone", catalogue.PeerGone, "Writes to a closed peer succeeded", swallow),
+		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", catalogue.HalfCloseSilence, "was lost", finTimeout),
 		{Transport: renamed("zoo-socat-defaults", transports.SocatDefaults()), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
 			What: "socat at its defaults: -t 0.5 closes a half-closed connection idle for 0.5 s"},
 	}

@@ -34,7 +34,7 @@ type Entry struct {
 	Kind      Kind
 	What      string        // the fault, or what is unusual
 	Target    string        // for Broken: the contract behaviour that must catch the fault
-	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the target's
+	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the first line of the target's
 	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
 
 	Slow     bool     // mostly waits (a throttled transport): the self-test runs it on its own
@@ -53,56 +53,56 @@ type Entry struct {
 	Unsupported []string
 }
 
-func broken(name, fault string, target catalogue.Behaviour, q quirks, wrap func(Conn) Conn) Entry {
-	return Entry{Transport: queueTransport("zoo-"+name, q, wrap), Kind: Broken, What: fault, Target: target.ID}
+func broken(name, fault string, target catalogue.Behaviour, want string, q quirks, wrap func(Conn) Conn) Entry {
+	return Entry{Transport: queueTransport("zoo-"+name, q, wrap), Kind: Broken, What: fault, Target: target.ID, Want: want}
 }
 
 // Faults lists the transports with one fault each.
 func Faults() []Entry {
 	return []Entry{
-		broken("lost-byte", "loses one byte of the stream", catalogue.Integrity, quirks{}, loseByte),
-		broken("duplicated", "sends one byte twice", catalogue.Integrity, quirks{}, duplicateByte),
-		broken("corrupted", "flips a bit of one byte", catalogue.Integrity, quirks{}, corruptByte),
-		broken("reordered", "sends the two halves of one Write in reverse order", catalogue.Integrity, quirks{}, reorderWrite),
-		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", catalogue.NoBoundaries, quirks{},
+		broken("lost-byte", "loses one byte of the stream", catalogue.Integrity, "differs", quirks{}, loseByte),
+		broken("duplicated", "sends one byte twice", catalogue.Integrity, "differs", quirks{}, duplicateByte),
+		broken("corrupted", "flips a bit of one byte", catalogue.Integrity, "differs", quirks{}, corruptByte),
+		broken("reordered", "sends the two halves of one Write in reverse order", catalogue.Integrity, "differs", quirks{}, reorderWrite),
+		broken("write-too-large", "rejects Writes over 1 MiB (EMSGSIZE)", catalogue.NoBoundaries, "message too long", quirks{},
 			func(c Conn) Conn { return sizeLimit{c} }),
-		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", catalogue.ReadAvailable, quirks{},
+		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", catalogue.ReadAvailable, "B reads into 3 bytes", quirks{},
 			func(c Conn) Conn { return &framed{Conn: c, dropRest: true} }),
-		broken("filling-reads", "Read waits to fill the whole buffer", catalogue.ReadAvailable, quirks{},
+		broken("filling-reads", "Read waits to fill the whole buffer", catalogue.ReadAvailable, "waits to fill the buffer", quirks{},
 			func(c Conn) Conn { return fillingReads{c} }),
-		broken("short-writes", "Write takes half the bytes and reports no error", catalogue.WriterRule, quirks{},
+		broken("short-writes", "Write takes half the bytes and reports no error", catalogue.WriterRule, "io.Writer rule broken", quirks{},
 			func(c Conn) Conn { return shortWrites{c} }),
-		broken("empty-write-eof", "framing reads a zero-length Write as EOF", catalogue.ZeroWrite, quirks{},
+		broken("empty-write-eof", "framing reads a zero-length Write as EOF", catalogue.ZeroWrite, "zero-length Writes: EOF", quirks{},
 			func(c Conn) Conn { return &framed{Conn: c, emptyIsEOF: true} }),
-		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", catalogue.ConcurrentWrites, quirks{},
+		broken("interleaved", "concurrent Writes interleave in 4 KiB pieces", catalogue.ConcurrentWrites, "is not one whole Write", quirks{},
 			func(c Conn) Conn { return chunked{Conn: c} }),
 		broken("mux-frames", "a multiplexer: Writes go out as 32 KiB frames and concurrent Writes interleave between frames",
-			catalogue.ConcurrentWrites, quirks{}, func(c Conn) Conn { return muxFrames{c} }),
-		broken("unbounded", "buffers without bound: Write never blocks", catalogue.Backpressure, quirks{unbounded: true}, nil),
-		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, quirks{lostWakeup: true}, nil),
-		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity,
+			catalogue.ConcurrentWrites, "is not one whole Write", quirks{}, func(c Conn) Conn { return muxFrames{c} }),
+		broken("unbounded", "buffers without bound: Write never blocks", catalogue.Backpressure, "buffering is unbounded", quirks{unbounded: true}, nil),
+		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, "A resumes", quirks{lostWakeup: true}, nil),
+		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity, "no progress after",
 			quirks{stallAfter: 1 << 20}, nil),
-		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, quirks{},
+		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, "reading the reply after CloseWrite", quirks{},
 			func(c Conn) Conn { return closeWriteCloses{c} }),
-		broken("closewrite-silent", "CloseWrite sends no EOF", catalogue.HalfClose, quirks{},
+		broken("closewrite-silent", "CloseWrite sends no EOF", catalogue.HalfClose, "B reads to EOF", quirks{},
 			func(c Conn) Conn { return closeWriteSilent{c} }),
-		broken("drop-on-close", "Close drops the bytes the peer has not read yet", catalogue.GracefulClose, quirks{dropOnClose: true}, nil),
-		broken("eof-first", "Read reports EOF while bytes are still queued", catalogue.GracefulClose, quirks{eofFirst: true}, nil),
-		broken("sticky-close", "Close does not unblock a pending Read or Write", catalogue.CloseUnblocks, quirks{stopCloses: true},
+		broken("drop-on-close", "Close drops the bytes the peer has not read yet", catalogue.GracefulClose, "did not all arrive", quirks{dropOnClose: true}, nil),
+		broken("eof-first", "Read reports EOF while bytes are still queued", catalogue.GracefulClose, "did not all arrive", quirks{eofFirst: true}, nil),
+		broken("sticky-close", "Close does not unblock a pending Read or Write", catalogue.CloseUnblocks, "A.Close did not unblock it", quirks{stopCloses: true},
 			func(c Conn) Conn { return &stickyClose{Conn: c} }),
-		broken("zombie-writes", "Writes after Close succeed", catalogue.CloseUnblocks, quirks{},
+		broken("zombie-writes", "Writes after Close succeed", catalogue.CloseUnblocks, "after Close succeeded", quirks{},
 			func(c Conn) Conn { return &zombieWrites{Conn: c} }),
-		broken("ignores-read-deadline", "accepts a read deadline and ignores it", catalogue.ReadDeadlines, quirks{},
+		broken("ignores-read-deadline", "accepts a read deadline and ignores it", catalogue.ReadDeadlines, "ignored deadline?", quirks{},
 			func(c Conn) Conn { return ignoresReadDeadline{c} }),
-		broken("plain-timeouts", "timeouts are plain errors, not net.Error", catalogue.ReadDeadlines, quirks{},
+		broken("plain-timeouts", "timeouts are plain errors, not net.Error", catalogue.ReadDeadlines, "has no Timeout method", quirks{},
 			func(c Conn) Conn { return timeoutsAs{c, plain} }),
-		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", catalogue.ReadDeadlines, quirks{},
+		broken("abandoned-reads", "emulates read deadlines by abandoning the Read: its bytes are lost", catalogue.ReadDeadlines, "after the deadline is cleared", quirks{},
 			func(c Conn) Conn { return &abandonedReads{Conn: c} }),
-		broken("ignores-write-deadline", "accepts a write deadline and ignores it", catalogue.WriteDeadlines, quirks{},
+		broken("ignores-write-deadline", "accepts a write deadline and ignores it", catalogue.WriteDeadlines, "ignored deadline?", quirks{},
 			func(c Conn) Conn { return ignoresWriteDeadline{c} }),
-		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", catalogue.WriteDeadlines, quirks{},
+		broken("hides-accepted", "a Write that times out reports 0 bytes, whatever it queued", catalogue.WriteDeadlines, "more than the Writes reported accepting", quirks{},
 			func(c Conn) Conn { return hidesAccepted{c} }),
-		broken("void-writes", "Writes to a peer that has closed succeed", catalogue.PeerGone, quirks{},
+		broken("void-writes", "Writes to a peer that has closed succeed", catalogue.PeerGone, "Writes to a closed peer succeeded", quirks{},
 			func(c Conn) Conn { return voidWrites{c} }),
 	}
 }
