@@ -22,16 +22,6 @@ const (
 	KindCustom Kind = "custom" // anything a user plugs in
 )
 
-// OnlyRecorded reports whether observed specs only record what a
-// transport of kind k does: a custom transport or a relay, for which no
-// outcome is declared (Expected). A call that fails in such a spec
-// becomes its outcome instead of a failure.
-func (k Kind) OnlyRecorded() bool { return k == KindCustom || k == KindRelay }
-
-// Kernel reports whether the endpoints are kernel objects whose queues the
-// probes can read.
-func (k Kind) Kernel() bool { return k == KindTCP || k == KindUnix || k == KindPipe }
-
 // Ability is an optional capability of an endpoint. Abilities are
 // discovered from the endpoint's type; Traits.Lacks removes those a type
 // cannot truthfully reveal.

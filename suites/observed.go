@@ -61,7 +61,7 @@ func (c *specRun) must(what string, err error) {
 	if err == nil {
 		return
 	}
-	if !c.Kind.OnlyRecorded() || bound.IsPanic(err) {
+	if !expect.OnlyRecorded(c.Kind) || bound.IsPanic(err) {
 		Fail(fmt.Sprintf("%s: %v", what, err))
 	}
 	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error()})

@@ -183,7 +183,7 @@ const (
 // mistakes it for a blocked one.
 func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 	GinkgoHelper()
-	byKernel := c.Kind.Kernel() && c.Can(harness.Descriptor)
+	byKernel := kernel.Probeable(c.Kind) && c.Can(harness.Descriptor)
 	parked, still, every := c.parkedWindow(), stillQuiet, time.Millisecond
 	if !byKernel {
 		if t := c.throughput(); t.Known() {
@@ -259,7 +259,7 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 // kernel must run for it to go on, parkedQuietShared where another party
 // must (a relay, a user transport's own goroutines).
 func (c *specRun) parkedWindow() time.Duration {
-	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (c.Kind.Kernel() && c.Can(harness.Descriptor)) {
+	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (kernel.Probeable(c.Kind) && c.Can(harness.Descriptor)) {
 		return parkedQuiet
 	}
 	return parkedQuietShared

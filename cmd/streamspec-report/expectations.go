@@ -12,6 +12,7 @@ import (
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/expect"
+	"github.com/streamspec/streamspec/internal/kernel"
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/report"
 )
@@ -234,7 +235,7 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 	names := builtins()
 	for _, s := range r.Sweeps {
 		kind := kinds[s.Transport]
-		if s.Env != env.ID || !names[s.Transport] || !harness.Kind(kind).Kernel() || s.Knob == measure.KnobPath {
+		if s.Env != env.ID || !names[s.Transport] || !kernel.Probeable(harness.Kind(kind)) || s.Knob == measure.KnobPath {
 			continue
 		}
 		k := key{kind, s.Knob}

@@ -163,3 +163,9 @@ func CheckOutcome(behaviour, transport string, kind harness.Kind, goos, outcome 
 	}
 	return NewCheck(behaviour, transport, goos, "", outcome, e.Outcomes, e.Provenance), true
 }
+
+// OnlyRecorded reports whether observed specs only record what a transport
+// of kind k does: a custom transport or a relay, for which no outcome is
+// declared (Expected). A call that fails in such a spec becomes its
+// outcome instead of a failure.
+func OnlyRecorded(k harness.Kind) bool { return k == harness.KindCustom || k == harness.KindRelay }

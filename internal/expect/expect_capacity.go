@@ -6,6 +6,7 @@ import (
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/kernel"
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/units"
 )
@@ -82,7 +83,7 @@ func CheckCapacity(goos string, kind harness.Kind, c measure.Capacity) ([]Check,
 	if kind == harness.KindMemory && c.Transport == netPipeName {
 		return []Check{check(netPipeRule(goos))}, nil
 	}
-	if !kind.Kernel() || c.Method != measure.MethodSyscall {
+	if !kernel.Probeable(kind) || c.Method != measure.MethodSyscall {
 		return nil, nil
 	}
 	if c.Kind != kind {

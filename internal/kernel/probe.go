@@ -148,3 +148,9 @@ func (q Queues) Moved(old Queues) bool {
 	}
 	return q.TCP.BytesAcked != old.TCP.BytesAcked || q.TCP.BytesReceived != old.TCP.BytesReceived
 }
+
+// Probeable reports whether endpoints of kind k are kernel objects whose
+// queues the probes can read.
+func Probeable(k harness.Kind) bool {
+	return k == harness.KindTCP || k == harness.KindUnix || k == harness.KindPipe
+}
