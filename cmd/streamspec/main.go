@@ -17,10 +17,10 @@
 //
 //	streamspec through --dial ADDR --upstream ADDR [flags]
 //
-// validates a proxy that is already running: streamspec listens on the
-// address the proxy forwards to (--upstream), dials the proxy (--dial) for
-// every pair, runs every spec, prints the conformance matrix and writes the
-// report files, as go test does:
+// Through validates a proxy that is already running: streamspec listens on
+// the address the proxy forwards to (--upstream), dials the proxy (--dial)
+// for every pair, runs every spec, prints the conformance matrix and writes
+// the report files, as go test does. For example:
 //
 //	go run github.com/streamspec/streamspec/cmd/streamspec through --dial 127.0.0.1:8080 --upstream 127.0.0.1:9090
 //
@@ -53,9 +53,10 @@
 //
 //	streamspec version
 //
-// prints the module version the binary was built from: a release
-// (v1.2.3) when installed with go install ...@version, a pseudo-version or
-// "(devel)" when built from a checkout.
+// Version prints the module version the binary was built from (a release
+// such as v1.2.3 when installed with go install ...@v1.2.3; a
+// pseudo-version or "(devel)" when built from a checkout), the Go release
+// and the platform.
 //
 // # Exit status
 //

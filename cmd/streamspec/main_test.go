@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"net"
 	"os"
@@ -380,5 +382,25 @@ func TestCommandThroughForwarder(t *testing.T) {
 				t.Errorf("no report file: %v", err)
 			}
 		})
+	}
+}
+
+// The package comment, which go doc shows, lists the commands and
+// through's flags as -h does.
+func TestDocMatchesUsage(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := map[string]bool{}
+	for l := range strings.Lines(f.Doc.Text()) {
+		doc[strings.TrimSpace(l)] = true
+	}
+	help, _, _ := runIn("through", "-h")
+	usage, _, _ := runIn("-h")
+	for l := range strings.Lines(help + usage) {
+		if strings.HasPrefix(l, "  ") && strings.TrimSpace(l) != "" && !doc[strings.TrimSpace(l)] {
+			t.Errorf("the package comment lacks the usage's line %q", strings.TrimSpace(l))
+		}
 	}
 }
