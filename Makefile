@@ -6,34 +6,73 @@ N       ?= 20
 MODULE  := github.com/streamspec/streamspec
 LOAD    ?= cpu
 
-# command:package pairs that make tools installs where missing and allowed:
-# socat for the socat relay transport, ip and tc (iproute2) for the netns
-# transport, Chromium for the HTML report check; haproxy, nginx with its
-# stream module (a file, not a command) and stunnel for the gallery's
-# proxies, haproxy also for cmd/streamspec's test
-TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium \
-           haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream stunnel4|stunnel:stunnel4
+# The Debian packages each target uses, as command:package pairs for
+# scripts/tools.sh, which installs the missing ones where allowed (apt-get
+# as root or with passwordless sudo; Homebrew on macOS for socat and
+# shellcheck); elsewhere the specs that need them are skipped as
+# unavailable. A command may list alternatives (a|b: any will do) or be a
+# file the package installs.
+#   conformance, soak: socat for the socat relay transports; ip and tc
+#     (iproute2) for the netns transport
+#   test: those, for ./suites and ./transports; haproxy for
+#     cmd/streamspec's tests through a real proxy; Chromium only for
+#     suites/reporttest's check of the HTML report in a headless browser
+#   gallery: the proxies it runs: haproxy, nginx with its stream module (a
+#     file, not a command), stunnel
+#   lint: shellcheck (staticcheck and actionlint come through go install
+#     and go run at the pinned versions below, in no go.mod)
+#   bench: none
+CONFORMANCE_TOOLS := socat:socat ip:iproute2 tc:iproute2
+TEST_TOOLS        := $(CONFORMANCE_TOOLS) haproxy:haproxy \
+                     chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
+GALLERY_TOOLS     := haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream \
+                     stunnel4|stunnel:stunnel4
+LINT_TOOLS        := shellcheck:shellcheck
+install-tools      = @scripts/tools.sh $(foreach t,$(1),'$(t)')
 
-.PHONY: all test conformance gallery lint tools bench soak
+STATICCHECK_VERSION := v0.8.2
+ACTIONLINT_VERSION  := v1.7.12
+## STATICCHECK=report (default for now): staticcheck's findings fail lint
+## in cmd/ and are only printed elsewhere, until the ones that predate it
+## are fixed; STATICCHECK=fail: every finding fails; STATICCHECK=off
+STATICCHECK ?= report
+
+.PHONY: all test conformance publish-matrix gallery lint tools bench soak
 
 all: lint test
 
 ## test: the harness's own tests, self-test zoo included; the harness, the
-## transports and the built-in matrix (./suites) under the race detector
+## transports and the built-in matrix (./suites) under the race detector.
+## TESTFLAGS go to go test (CI: -v, to list what was skipped)
 RACE_PKGS := ./harness/... ./internal/... ./transports/... ./suites
-test: tools
-	$(GO) test -count=1 -race $(RACE_PKGS)
-	$(GO) test -count=1 $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/internal.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
+TESTFLAGS ?=
+test:
+	$(call install-tools,$(TEST_TOOLS))
+	$(GO) test -count=1 -race $(TESTFLAGS) $(RACE_PKGS)
+	$(GO) test -count=1 $(TESTFLAGS) $$($(GO) list $(PKGS) | grep -v -x -e '$(MODULE)/harness.*' -e '$(MODULE)/internal.*' -e '$(MODULE)/transports.*' -e '$(MODULE)/suites')
 
 ## conformance: every spec against every built-in transport, in parallel;
-## prints the matrix, writes out/report/suites/TestBuiltin/conformance.{txt,md,json,html}
-## and, on Linux, refreshes docs/conformance-linux.md and README.md's copy
-conformance: tools
-	$(GINKGO) run -p ./suites
-	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
+## prints the matrix and writes out/report/suites/TestBuiltin/conformance.{txt,md,json,html},
+## and nothing outside out/
+CONFORMANCE_REPORT := out/report/suites/TestBuiltin
+conformance:
+	$(call install-tools,$(CONFORMANCE_TOOLS))
+	@status=0; $(GINKGO) run -p ./suites || status=$$?; \
+	  if [ -f $(CONFORMANCE_REPORT)/conformance.json ]; then \
+	    echo "conformance: the report is in $(CONFORMANCE_REPORT)/ (conformance.{txt,md,json,html})"; fi; \
+	  exit $$status
 
-## lint: gofmt, go vet on Linux and for macOS (amd64 and arm64), scripts free of what bash 3.2 lacks
+## publish-matrix (maintainers, on Linux): a fresh make conformance, then
+## its matrix copied to docs/conformance-linux.md, the published example;
+## the only tracked file it writes
+publish-matrix: conformance
+	@scripts/publish-matrix.sh $(CONFORMANCE_REPORT)/conformance.md
+
+## lint: gofmt, go vet on Linux and for macOS (amd64 and arm64), staticcheck
+## (see STATICCHECK), scripts free of what bash 3.2 lacks, shellcheck on the
+## scripts, actionlint on the GitHub workflow
 lint:
+	$(call install-tools,$(LINT_TOOLS))
 	@scripts/check-bash32.sh
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -41,24 +80,32 @@ lint:
 	GOOS=darwin GOARCH=amd64 $(GO) vet $(PKGS)
 	GOOS=darwin GOARCH=arm64 $(GO) vet $(PKGS)
 	cd gallery && $(GO) vet ./... && GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	@GO='$(GO)' STATICCHECK='$(STATICCHECK)' STATICCHECK_VERSION=$(STATICCHECK_VERSION) scripts/staticcheck.sh
+	@if command -v shellcheck >/dev/null 2>&1; then \
+	  shellcheck scripts/*.sh .ci/run && echo "shellcheck: scripts/*.sh .ci/run: no findings"; \
+	elif [ -n "$${CI:-}" ]; then echo "lint: shellcheck is missing (scripts/tools.sh could not install it)" >&2; exit 1; \
+	else echo "lint: shellcheck is not installed and could not be: the scripts were not checked"; fi
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION) && echo "actionlint: .github/workflows: no findings"
 
 ## bench: streamspec's contract suite beside nettest.TestConn, wall times and ratio
-bench: tools
+bench:
 	scripts/bench.sh
 
 ## soak: the full matrix N times (default 20) under load; fails on any failure.
 ## LOAD=cpu (default): one busy thread a core; LOAD=oversubscribed: four busy
 ## threads a core, heap churn and an fsync'ing disk writer
-soak: tools
+soak:
+	$(call install-tools,$(CONFORMANCE_TOOLS))
 	N=$(N) LOAD=$(LOAD) scripts/soak.sh
 
 ## gallery: the catalogue against real third-party transports (gallery/, its
 ## own module); fails unless every verdict agrees with gallery/findings.go,
 ## then regenerates docs/gallery.md
-gallery: tools
+gallery:
+	$(call install-tools,$(GALLERY_TOOLS))
 	GO=$(GO) scripts/gallery.sh
 
-## tools: install the Debian packages the specs use where missing and allowed;
-## elsewhere their specs are skipped as unavailable
+## tools: install what every target uses (each target installs its own
+## list, above), where missing and allowed
 tools:
-	@scripts/tools.sh $(foreach t,$(TOOLS),'$(t)')
+	$(call install-tools,$(sort $(TEST_TOOLS) $(GALLERY_TOOLS) $(LINT_TOOLS)))

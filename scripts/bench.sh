@@ -20,6 +20,7 @@ now() { perl -MTime::HiRes=time -e 'printf "%.3f\n", time'; }
 now >/dev/null 2>&1 || { echo "bench: needs perl with Time::HiRes to time the runs" >&2; exit 2; }
 silences=${SILENCES:-half-close-reply-after-silence lifetimes}
 fast=${FAST:-tcp4 unix os-pipe}
+# shellcheck disable=SC2086 # unquoted: any run of blanks becomes one |
 skip="(^| )($(echo $silences | tr ' ' '|'))\$"
 over=0
 

@@ -11,6 +11,7 @@ if [ $# -eq 0 ]; then
 fi
 # construct<TAB>extended regular expression (matched outside comments);
 # literal characters in brackets, so that BSD and GNU grep agree
+# shellcheck disable=SC2016 # regular expressions, not expansions
 checks='the map-file or read-array builtin	(^|[^[:alnum:]_-])(map[f]ile|read[a]rray)([^[:alnum:]_-]|$)
 associative array (declare with -A)	(declare|typeset|local)[[:space:]]+-[[:alpha:]]*A
 nameref (declare -n)	(declare|typeset|local)[[:space:]]+-[[:alpha:]]*n[[:alpha:]]*[[:space:]]

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -24,14 +23,18 @@ import (
 // measured, with the kernel, Go release and date of the run; a row the
 // run contradicted is replaced by what it saw; a built-in with no row
 // gets one. A measured row the run agrees with is left alone.
-func expectations(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("expectations", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
+func expectations(args []string, stdout io.Writer) error {
+	fs := newFlags("expectations", "report.json",
+		"Compares each environment of a report with the expectation tables built into\n"+
+			"this binary and prints, as Go source to paste into harness/expectations.go and\n"+
+			"its neighbours, the rows to add or change: an inferred row the run confirmed\n"+
+			"becomes measured, with the kernel, Go release and date of the run; a row the\n"+
+			"run contradicted is replaced by what it saw; a built-in with no row gets one.")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
-		return &usageError{"expectations: give one report"}
+		return misuse(fs, "give one report")
 	}
 	r, err := load(fs.Arg(0))
 	if err != nil {

@@ -58,15 +58,104 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-func TestUsage(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	for _, args := range [][]string{nil, {"frobnicate"}, {"merge"}, {"show"}, {"show", "-format", "pdf", "x.json"}} {
-		stderr.Reset()
-		if code := run(args, &stdout, &stderr); code == 0 || stderr.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+// -h and its spellings list the commands; a command's -h shows its
+// flags; all on standard output, with exit status 0.
+func TestHelp(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says []string
+	}{
+		{[]string{"-h"}, []string{"usage: streamspec-report <command>", "\n  merge ", "\n  show ", "\n  expectations "}},
+		{[]string{"-help"}, []string{"usage: streamspec-report <command>"}},
+		{[]string{"--help"}, []string{"usage: streamspec-report <command>"}},
+		{[]string{"help"}, []string{"usage: streamspec-report <command>"}},
+		{[]string{"merge", "-h"}, []string{"usage: streamspec-report merge [-o DIR]", "\n  -o directory", "\n  -no-color"}},
+		{[]string{"help", "merge"}, []string{"usage: streamspec-report merge [-o DIR]"}},
+		{[]string{"show", "--help"}, []string{"usage: streamspec-report show", "\n  -format string", "\n  -color auto"}},
+		{[]string{"expectations", "-h"}, []string{"usage: streamspec-report expectations report.json"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(c.args, &stdout, &stderr)
+		if code != 0 || stderr.Len() != 0 {
+			t.Errorf("%q: exit %d, stderr %q; want 0 and nothing", c.args, code, stderr.String())
+		}
+		for _, want := range c.says {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("%q: the usage lacks %q:\n%s", c.args, want, stdout.String())
+			}
 		}
 	}
-	if code := run([]string{"show", filepath.Join(t.TempDir(), "missing.json")}, &stdout, &stderr); code != 1 {
-		t.Errorf("a missing file: exit %d", code)
+}
+
+// Misuse exits 2 with one line on standard error saying where the usage
+// is; a report that cannot be read exits 1.
+func TestMisuse(t *testing.T) {
+	report := write(t, t.TempDir(), "linux", "ECONNRESET")
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"frobnicate"}, `streamspec-report: unknown command "frobnicate"; run 'streamspec-report -h' for usage`},
+		{[]string{"-x"}, "unknown flag -x"},
+		{[]string{"help", "frobnicate"}, `unknown help topic "frobnicate"`},
+		{[]string{"merge"}, "streamspec-report merge: no reports given; run 'streamspec-report merge -h' for usage"},
+		{[]string{"merge", "-bogus", report}, "flag provided but not defined: -bogus"},
+		{[]string{"merge", "-o"}, "flag needs an argument: -o"},
+		{[]string{"show"}, "streamspec-report show: give one report"},
+		{[]string{"show", report, report}, "give one report"},
+		{[]string{"show", "-format", "pdf", report}, `unknown format "pdf"`},
+		{[]string{"show", "-color", "blue", report}, `invalid value "blue" for flag -color`},
+		{[]string{"expectations"}, "streamspec-report expectations: give one report"},
+		{[]string{"expectations", "-v", report}, "flag provided but not defined: -v"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(c.args, &stdout, &stderr)
+		if code != 2 || stdout.Len() != 0 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), c.says) ||
+			!strings.Contains(stderr.String(), "; run 'streamspec-report") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line saying %q", c.args, code, stdout.String(), stderr.String(), c.says)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(nil, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "usage: streamspec-report") {
+		t.Errorf("no command: exit %d, stderr %q; want 2 and the usage", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"show", filepath.Join(t.TempDir(), "missing.json")}, &stdout, &stderr); code != 1 || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("a missing file: exit %d, stderr %q; want 1 and one line", code, stderr.String())
+	}
+}
+
+// The matrix is coloured only on a terminal or when asked: a file, like
+// a pipe, gets none, though TERM asks for colour.
+func TestColor(t *testing.T) {
+	t.Setenv("TERM", "xterm-256color")
+	t.Setenv("NO_COLOR", "")
+	dir := t.TempDir()
+	a, b := write(t, dir, "linux", "ECONNRESET"), write(t, dir, "darwin", "EOF")
+	for _, c := range []struct {
+		args  []string
+		color bool
+	}{
+		{[]string{"show", a}, false},
+		{[]string{"show", "-color", "auto", a}, false},
+		{[]string{"show", "-color", "always", a}, true},
+		{[]string{"show", "-color", "always", "-no-color", a}, false},
+		{[]string{"merge", "-o", filepath.Join(dir, "merged"), a, b}, false},
+		{[]string{"merge", "-color", "always", "-o", filepath.Join(dir, "merged"), a, b}, true},
+	} {
+		out, err := os.Create(filepath.Join(dir, "stdout"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		code := run(c.args, out, &stderr)
+		out.Close()
+		got, err := os.ReadFile(out.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code != 0 || strings.Contains(string(got), "\x1b[") != c.color {
+			t.Errorf("%q to a file: exit %d (%s), colour %v; want 0 and colour %v:\n%s", c.args, code, stderr.String(), !c.color, c.color, got)
+		}
 	}
 }

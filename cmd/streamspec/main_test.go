@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -23,7 +26,7 @@ const mainEnv = "STREAMSPEC_TEST_MAIN"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) != "" {
-		os.Exit(run(os.Args[1:], os.Stderr))
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -154,7 +157,7 @@ func TestCommandThroughHaproxy(t *testing.T) {
 			dial, upstream := startHaproxy(t, c.extra)
 			dir := t.TempDir()
 			out, status := command(t, append([]string{"through", "--dial", dial, "--upstream", upstream, "--name", "haproxy",
-				"--report-dir", dir, "-ginkgo.no-color"}, c.filter...)...)
+				"--report-dir", dir}, c.filter...)...)
 			if status != c.status || !strings.Contains(out, c.says) {
 				t.Errorf("exit status %d (want %d), output should say %q:\n%s", status, c.status, c.says, out)
 			}
@@ -164,15 +167,6 @@ func TestCommandThroughHaproxy(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// Bad usage exits 2 with the usage.
-func TestCommandUsage(t *testing.T) {
-	for _, args := range [][]string{{}, {"walk"}, {"through", "--dial", "127.0.0.1:1"}} {
-		if out, status := command(t, args...); status != 2 || !strings.Contains(out, "--upstream") {
-			t.Errorf("streamspec %v: exit status %d, output %q; want 2 and the usage", args, status, out)
-		}
 	}
 }
 
@@ -193,4 +187,220 @@ func command(t *testing.T, args ...string) (string, int) {
 		t.Fatal(err)
 	}
 	return string(out), cmd.ProcessState.ExitCode()
+}
+
+// runIn runs the command in this process, as far as it gets before any
+// spec runs (Ginkgo runs one suite per process).
+func runIn(args ...string) (stdout, stderr string, status int) {
+	var o, e strings.Builder
+	status = run(args, &o, &e)
+	return o.String(), e.String(), status
+}
+
+// -h and its spellings list the commands on standard output and exit 0.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"-help"}, {"--help"}, {"help"}} {
+		stdout, stderr, status := runIn(args...)
+		if status != 0 || stderr != "" {
+			t.Errorf("streamspec %v: exit status %d, stderr %q; want 0 and nothing", args, status, stderr)
+		}
+		for _, want := range []string{"usage: streamspec <command>", "\n  through ", "\n  version ", "streamspec <command> -h"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("streamspec %v: the usage lacks %q:\n%s", args, want, stdout)
+			}
+		}
+		// Every command listed is one the command runs: no stubs.
+		for l := range strings.Lines(stdout[strings.Index(stdout, "commands:"):]) {
+			if f := strings.Fields(l); strings.HasPrefix(l, "  ") && len(f) > 0 {
+				if _, ok := commands[f[0]]; !ok {
+					t.Errorf("the usage lists %q, which is no command", f[0])
+				}
+			}
+		}
+	}
+	// With no command at all, the usage goes to standard error: exit 2.
+	if stdout, stderr, status := runIn(); status != 2 || stdout != "" || !strings.Contains(stderr, "usage: streamspec") {
+		t.Errorf("streamspec: exit status %d, stdout %q, stderr %q; want 2 and the usage on stderr", status, stdout, stderr)
+	}
+}
+
+// through -h shows streamspec's own flags, each once, --dial first, and
+// none of Ginkgo's.
+func TestThroughHelp(t *testing.T) {
+	for _, args := range [][]string{{"through", "-h"}, {"through", "--help"}, {"help", "through"}, {"through", "--dial", "x", "-h"}} {
+		stdout, stderr, status := runIn(args...)
+		if status != 0 || stderr != "" {
+			t.Errorf("streamspec %v: exit status %d, stderr %q; want 0 and nothing", args, status, stderr)
+		}
+		if !strings.HasPrefix(stdout, "usage: streamspec through --dial ADDR --upstream ADDR") {
+			t.Errorf("streamspec %v: no usage line first:\n%s", args, stdout)
+		}
+		dial := strings.Index(stdout, "--dial ADDR  ")
+		if dial < 0 {
+			t.Fatalf("streamspec %v: no --dial:\n%s", args, stdout)
+		}
+		if g := strings.Index(stdout, "-ginkgo."); g >= 0 && g < dial {
+			t.Errorf("streamspec %v: a Ginkgo flag before --dial:\n%s", args, stdout)
+		}
+		for _, unwanted := range []string{"do not set them manually", "--ginkgo.", "streamspec.horizon", "streamspec.report-dir", "test."} {
+			if strings.Contains(stdout, unwanted) {
+				t.Errorf("streamspec %v: the usage shows %q:\n%s", args, unwanted, stdout)
+			}
+		}
+		seen := map[string]bool{}
+		for l := range strings.Lines(stdout) {
+			if !strings.HasPrefix(l, "  -") {
+				continue
+			}
+			name := strings.TrimLeft(strings.Fields(l)[0], "-")
+			if seen[name] {
+				t.Errorf("streamspec %v: -%s listed twice:\n%s", args, name, stdout)
+			}
+			seen[name] = true
+		}
+		for _, want := range []string{"dial", "upstream", "name", "horizon", "report-dir", "label-filter", "focus", "v", "no-color"} {
+			if !seen[want] {
+				t.Errorf("streamspec %v: -%s not listed:\n%s", args, want, stdout)
+			}
+		}
+	}
+}
+
+// Misuse exits 2 with one line on standard error that says where the
+// usage is, and nothing on standard output.
+func TestMisuse(t *testing.T) {
+	proxy := []string{"through", "--dial", "127.0.0.1:1", "--upstream", "127.0.0.1:2"}
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"bogus"}, `unknown command "bogus"; run 'streamspec -h' for usage`},
+		{[]string{"-bogus"}, "unknown flag -bogus"},
+		{[]string{"help", "bogus"}, `unknown help topic "bogus"`},
+		{[]string{"through", "--bogus"}, "flag provided but not defined: -bogus; run 'streamspec through -h' for usage"},
+		{[]string{"through", "-ginkgo.no-color"}, "flag provided but not defined: -ginkgo.no-color"},
+		{[]string{"through", "--dial"}, "flag needs an argument: -dial"},
+		{[]string{"through"}, "--dial and --upstream are required"},
+		{[]string{"through", "--dial", "127.0.0.1:1"}, "--dial and --upstream are required"},
+		{append(proxy, "extra"), `unexpected argument "extra"`},
+		{append(proxy, "--horizon", "soon"), "invalid value \"soon\" for flag -horizon"},
+		{append(proxy, "--horizon", "-1s"), "--horizon -1s: want a positive duration"},
+		{append(proxy, "--label-filter", "contract &&"), `--label-filter "contract &&": Unexpected EOF`},
+		{append(proxy, "--focus", "("), "--focus: error parsing regexp"},
+		{[]string{"version", "extra"}, `unexpected argument "extra"`},
+	} {
+		stdout, stderr, status := runIn(c.args...)
+		if status != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.says) ||
+			!strings.Contains(stderr, "; run 'streamspec") {
+			t.Errorf("streamspec %q: exit status %d, stdout %q, stderr %q; want 2 and one line on stderr saying %q",
+				c.args, status, stdout, stderr, c.says)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	stdout, stderr, status := runIn("version")
+	if f := strings.Fields(stdout); status != 0 || stderr != "" || len(f) != 4 || f[0] != "streamspec" || f[1] == "" {
+		t.Errorf("streamspec version: exit status %d, stdout %q, stderr %q; want 0 and streamspec VERSION GO OS/ARCH", status, stdout, stderr)
+	}
+}
+
+// forward is a proxy in this process: it accepts on a loopback address
+// and copies each connection to and from upstream. halfClose passes a
+// FIN on (CloseWrite); without it, the first EOF closes both connections.
+func forward(t *testing.T, halfClose bool) (dial, upstream string) {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	upstream, err = transports.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				u, err := net.Dial("tcp4", upstream)
+				if err != nil {
+					return
+				}
+				defer u.Close()
+				done := make(chan struct{}, 2)
+				pipe := func(dst, src net.Conn) {
+					_, _ = io.Copy(dst, src)
+					if halfClose {
+						_ = dst.(*net.TCPConn).CloseWrite()
+					} else {
+						c.Close()
+						u.Close()
+					}
+					done <- struct{}{}
+				}
+				go pipe(u, c)
+				go pipe(c, u)
+				<-done
+				<-done
+			}()
+		}
+	}()
+	return ln.Addr().String(), upstream
+}
+
+// The command runs the specs through a proxy and exits 0 when they pass,
+// 1 when one fails; its output, to a pipe, has no colour, though TERM
+// asks for it.
+func TestCommandThroughForwarder(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		halfClose bool
+		status    int
+		says      string
+	}{
+		{"half-closing", true, 0, "half-close "},
+		{"closing", false, 1, "reading the reply after CloseWrite"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dial, upstream := forward(t, c.halfClose)
+			dir := t.TempDir()
+			t.Setenv("TERM", "xterm-256color")
+			out, status := command(t, "through", "--dial", dial, "--upstream", upstream, "--name", "forwarder",
+				"--report-dir", dir, "--focus", "^forwarder half-close$|(^| )half-close$")
+			if status != c.status || !strings.Contains(out, c.says) {
+				t.Errorf("exit status %d (want %d), output should say %q:\n%s", status, c.status, c.says, out)
+			}
+			if strings.Contains(out, "\x1b[") {
+				t.Errorf("colour in the output to a pipe:\n%q", out)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "conformance.json")); err != nil {
+				t.Errorf("no report file: %v", err)
+			}
+		})
+	}
+}
+
+// The package comment, which go doc shows, lists the commands and
+// through's flags as -h does.
+func TestDocMatchesUsage(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := map[string]bool{}
+	for l := range strings.Lines(f.Doc.Text()) {
+		doc[strings.TrimSpace(l)] = true
+	}
+	help, _, _ := runIn("through", "-h")
+	usage, _, _ := runIn("-h")
+	for l := range strings.Lines(help + usage) {
+		if strings.HasPrefix(l, "  ") && strings.TrimSpace(l) != "" && !doc[strings.TrimSpace(l)] {
+			t.Errorf("the package comment lacks the usage's line %q", strings.TrimSpace(l))
+		}
+	}
 }
