@@ -51,6 +51,7 @@ var _ = behaviour(catalogue.ConcurrentWrites, 10*time.Second, func(ctx SpecConte
 				binary.BigEndian.PutUint32(rec[4:], uint32(seq))
 				_, _ = body.Read(rec[8:])
 				if n, err := c.A.Write(rec); err != nil || n != len(rec) {
+					//lint:ignore ST1005 the message names the io.Writer method
 					return fmt.Errorf("Write of %d bytes = %d, %v", len(rec), n, err)
 				}
 			}

@@ -119,7 +119,7 @@ func CheckWakeup(goos string, kind harness.Kind, pageSize int64, w measure.Wakeu
 		// net/unix/af_unix.c unix_writable: sk_wmem_alloc << 2 <= sk_sndbuf;
 		// SIOCOUTQ reports sk_wmem_alloc for a Unix socket.
 		if !(4*w.SenderQueuedAt <= w.SoSndbuf && 4*w.SenderQueuedBefore > w.SoSndbuf) {
-			return fmt.Errorf("Unix writer woke with %d bytes charged (before the last step %d), want the first step at or below SO_SNDBUF/4 = %d: net/unix/af_unix.c unix_writable",
+			return fmt.Errorf("the Unix socket's writer woke with %d bytes charged (before the last step %d), want the first step at or below SO_SNDBUF/4 = %d: net/unix/af_unix.c unix_writable",
 				w.SenderQueuedAt, w.SenderQueuedBefore, w.SoSndbuf/4)
 		}
 	case harness.KindTCP:

@@ -154,7 +154,7 @@ func fillSyscall(ctx context.Context, w, r syscall.RawConn, cfg fillConfig) (Cap
 	base := ackPending(prev, 0) // 0 for an idle stream; absorbs a SYN counted on one side only
 	lastChange := time.Now()
 	var quietest time.Duration // the longest quiet gap that ended in a change
-	window := cfg.settleMin
+	var window time.Duration
 	for {
 		if err := ctx.Err(); err != nil {
 			return c, fmt.Errorf("filling after %d bytes: %w", c.AcceptedBytes, err)
@@ -321,8 +321,10 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 		var ne net.Error
 		if !errors.As(res.err, &ne) || !ne.Timeout() {
 			if !cfg.noDeadlines && time.Since(began) >= window {
+				//lint:ignore ST1005 the message names the io.Writer method
 				return c, fmt.Errorf("Write after %d bytes: %w: %w", c.AcceptedBytes, ErrDeadlineEnded, res.err)
 			}
+			//lint:ignore ST1005 the message names the io.Writer method
 			return c, fmt.Errorf("Write after %d bytes: %w", c.AcceptedBytes, res.err)
 		}
 		// A Write that timed out having taken bytes was slow, not blocked
