@@ -12,7 +12,7 @@ import (
 )
 
 // setupTimeout bounds making one pair; the harness's own bound
-// (harness.PairTimeout) is the same, so a hung setup fails as hung.
+// (pair.Timeout) is the same, so a hung setup fails as hung.
 const setupTimeout = 2 * time.Second
 
 // tcpPair dials a fresh TCP loopback listener and returns both ends.

@@ -73,7 +73,7 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 		}
 		gid.Store(0)
 		a := onClose{c.A, func() { gid.Store(goroutine.GoroutineID()) }}
-		closed <- ending{close: closeOne(c.Transport, "A.Close", a)} // returns by harness.CloseTimeout
+		closed <- ending{close: closeOne(c.Transport, "A.Close", a)} // returns by bound.CloseTimeout
 	}()
 	// B stays idle while A's Write and Close go on by themselves: a
 	// buffered transport is done at once; a synchronous one (net.Pipe)

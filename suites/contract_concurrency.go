@@ -139,7 +139,7 @@ func firstDiff(a, b []byte) int {
 }
 
 // Backpressure: with the reader stopped, Write MUST block within
-// harness.BackpressureBound bytes; when the reader drains, the writer MUST
+// catalogue.BackpressureBound bytes; when the reader drains, the writer MUST
 // resume, and every byte MUST arrive exactly once. Once it has blocked, the
 // writer goes on for as much again as it got in (at least 256 KiB), so it
 // must block and be woken more than once while the reader drains.

@@ -111,7 +111,7 @@ func warmUp(ctx context.Context, tr harness.Transport) ([]harness.Ability, error
 // registers a cleanup, run after the pair's own, that fails the spec with
 // what leaked. Descriptors that the runtime and Ginkgo own are identified,
 // not counted: standard streams and the runtime's splice pipes by
-// harness.TakeResources, Ginkgo's next capture pipe by waiting for its
+// leaks.TakeResources, Ginkgo's next capture pipe by waiting for its
 // pipe factory to have made it before the baseline.
 func guardLeaks(tr harness.Transport) {
 	if !leakCheck {

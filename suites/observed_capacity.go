@@ -90,7 +90,7 @@ var _ = behaviour(catalogue.CapacityDecomposition, 10*time.Second, func(ctx Spec
 
 // Capacity against the writer's SO_SNDBUF, the reader's SO_RCVBUF held at
 // sweepFixed: on Linux (measured) it MUST follow for TCP and Unix stream
-// sockets; macOS is inferred to do the same (harness.KnobExpectations gives
+// sockets; macOS is inferred to do the same (expect.KnobExpectations gives
 // the kernel source; a difference from an inferred row is only recorded).
 var _ = behaviour(catalogue.CapacitySndbuf, 20*time.Second, func(ctx SpecContext, c *specRun) {
 	sweep(ctx, c, measure.KnobSndbuf, sweepSizes)
@@ -164,7 +164,7 @@ var (
 )
 
 // sweep measures capacity on fresh pairs at each setting (repeated, for
-// the noise), records a harness.Sweep and checks the kernel's expectation
+// the noise), records a measure.Sweep and checks the kernel's expectation
 // for the kind: a difference fails the spec against a measured row and is
 // recorded against an inferred one.
 func sweep(ctx SpecContext, c *specRun, knob string, settings []int) {
@@ -238,7 +238,7 @@ func openAnother(ctx SpecContext, c *specRun) *pair.Pair {
 // closeReaderFirst closes p's reader no later than its writer: a writer
 // left with a full buffer may otherwise spend its Close waiting for space
 // (crypto/tls sends close_notify with a 5 s deadline), while a peer gone
-// fails that at once. Both ends close at once (harness.Pair.Close): a
+// fails that at once. Both ends close at once (pair.Pair.Close): a
 // reader closed alone first would wait for the writer's reply if its Close
 // waits for one (coder/websocket, 5 s). Cleanups run last-in first-out, so
 // this runs before the pair's own, which then has nothing to do.

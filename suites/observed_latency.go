@@ -27,7 +27,7 @@ const stallThreshold = 20 * time.Millisecond
 // non-TCP streams; with SetNoDelay(false) TCP holds the second Write until
 // the first is acknowledged (net/ipv4/tcp_output.c tcp_nagle_check), and
 // the peer delays that ACK by at least TCP_DELACK_MIN. Before each request
-// the replier's TCP socket is put in delayed-ACK mode (harness.DelayAcks),
+// the replier's TCP socket is put in delayed-ACK mode (kernel.DelayAcks),
 // as an interactive connection is: otherwise whether Linux quick-acks
 // depends on how soon the last reply came, which a busy machine decides.
 // Outcome: "<setting>: stall|no stall" per setting: a stall when every

@@ -57,12 +57,12 @@ func setDeadline(what string, set func(time.Time) error, t time.Time) {
 
 // closeHung is set once a Close has hung in the running spec; open clears
 // it. The spec's later Closes are skipped: it has failed already, and a
-// transport whose Close never returns costs one harness.CloseTimeout a
-// spec. (harness.CloseWithin shortens that for the transport's later
+// transport whose Close never returns costs one bound.CloseTimeout a
+// spec. (bound.CloseWithin shortens that for the transport's later
 // specs.)
 var closeHung atomic.Bool
 
-// closeOne closes one endpoint of transport with harness.CloseWithin,
+// closeOne closes one endpoint of transport with bound.CloseWithin,
 // records its time if it was slow, and returns Close's own error, or a
 // HungError or PanicError. Close's own error fails no spec by itself: a
 // Close may report that the peer had gone or that a close handshake timed
@@ -115,7 +115,7 @@ func closePair(p *pair.Pair) error {
 }
 
 // closeAll closes pairs at once, so a transport whose Close hangs costs
-// one harness.CloseTimeout, not one per pair.
+// one bound.CloseTimeout, not one per pair.
 func closeAll(pairs []*pair.Pair) error {
 	errs := make([]error, len(pairs))
 	var wg sync.WaitGroup
@@ -175,10 +175,10 @@ const (
 // with c.B not reading, until the writer is blocked, and returns while its
 // last Write is still pending. It fails the spec if more than
 // BackpressureBound bytes go in. Blocked is taken from the kernel where the
-// pair is a kernel transport (harness.WriterBlocked: the writer's
+// pair is a kernel transport (kernel.WriterBlocked: the writer's
 // descriptor stays unwritable and the queues still, while a Write is in
 // progress); elsewhere from the writer's goroutine parked without progress
-// (harness.Parked), or, failing that, from no progress for stillQuiet. A
+// (goroutine.Parked), or, failing that, from no progress for stillQuiet. A
 // preempted writer is runnable and leaves kernel room behind, so neither
 // mistakes it for a blocked one.
 func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
@@ -267,7 +267,7 @@ func (c *specRun) parkedWindow() time.Duration {
 
 // doneOrParked waits for done, or until the goroutine id names (0: none
 // yet, and id may change) has stayed parked for quiet, waiting for its
-// peer (harness.Parked), or, whatever the scheduler says, for stillQuiet.
+// peer (goroutine.Parked), or, whatever the scheduler says, for stillQuiet.
 // It returns what done gave, if anything.
 func doneOrParked[T any](done <-chan T, id *atomic.Uint64, quiet time.Duration) (T, bool) {
 	tick := time.NewTicker(max(quiet/8, time.Millisecond))

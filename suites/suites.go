@@ -63,13 +63,13 @@ func behaviourBounded(b catalogue.Behaviour, timeout func() time.Duration, body 
 // DescribeConformance declares every behaviour in the catalogue as specs
 // against tr, in a container named after it.
 //
-// A spec's body may take its own timeout plus one harness.CloseTimeout,
+// A spec's body may take its own timeout plus one bound.CloseTimeout,
 // for a Close that is slow but returns. The bound is a NodeTimeout on the
 // It, not a SpecTimeout: Ginkgo holds a spec's cleanup nodes to its
 // SpecTimeout and cuts a context-less one off at once when it passes
 // (internal/suite.go runNode), which would turn a slow Close in the pair's
 // cleanup into a bare "spec timeout". Cleanups are bounded by the harness
-// instead: each Close by harness.CloseTimeout.
+// instead: each Close by bound.CloseTimeout.
 func DescribeConformance(tr harness.Transport) bool {
 	name := tr.Name()
 	columns = append(columns, name)

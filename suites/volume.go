@@ -39,7 +39,7 @@ const (
 )
 
 // throughputs holds each transport's measured throughput in this process.
-var throughputs sync.Map // transport name -> harness.Throughput
+var throughputs sync.Map // transport name -> measure.Throughput
 
 // throughput measures c's transport once per process, on a pair of its own
 // (so the spec's pair keeps its fresh buffers), and remembers it.

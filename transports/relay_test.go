@@ -20,7 +20,7 @@ import (
 )
 
 // pairErr asks tr for a pair with a deadline d away and returns the error
-// it must give. It calls Pair directly: harness.Open would report a Pair
+// it must give. It calls Pair directly: pair.Open would report a Pair
 // that outlives d as hung without waiting for its own error.
 func pairErr(t *testing.T, tr harness.Transport, d time.Duration) error {
 	t.Helper()

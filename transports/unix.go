@@ -11,7 +11,7 @@ import (
 )
 
 // Unix is a Unix domain stream socket connected through a listener. The
-// socket file lives in a private directory from harness.TempDir (short
+// socket file lives in a private directory from tempdir.New (short
 // enough for macOS) and is removed as soon as the pair is connected.
 func Unix() harness.Transport {
 	return harness.New("unix", harness.Traits{Kind: harness.KindUnix, Notes: "listener, socket file"},

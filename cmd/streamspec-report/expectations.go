@@ -17,8 +17,8 @@ import (
 )
 
 // expectations compares each environment of a report with the
-// expectation tables built into this binary (harness.Expectations,
-// harness.KnobExpectations, harness.CapacityRules) and prints the rows to
+// expectation tables built into this binary (expect.Expectations,
+// expect.KnobExpectations, expect.CapacityRules) and prints the rows to
 // add or change as Go source: an inferred row the run confirmed becomes
 // measured, with the kernel, Go release and date of the run; a row the
 // run contradicted is replaced by what it saw; a built-in with no row
@@ -26,7 +26,7 @@ import (
 func expectations(args []string, stdout io.Writer) error {
 	fs := newFlags("expectations", "report.json",
 		"Compares each environment of a report with the expectation tables built into\n"+
-			"this binary and prints, as Go source to paste into harness/expectations.go and\n"+
+			"this binary and prints, as Go source to paste into internal/expect/expectations.go and\n"+
 			"its neighbours, the rows to add or change: an inferred row the run confirmed\n"+
 			"becomes measured, with the kernel, Go release and date of the run; a row the\n"+
 			"run contradicted is replaced by what it saw; a built-in with no row gets one.")
@@ -126,7 +126,7 @@ func checked(kind string) bool {
 }
 
 // outcomeChanges compares the observed specs' outcomes with
-// harness.Expectations.
+// expect.Expectations.
 func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]string, seen sighting) []change {
 	type key struct{ behaviour, transport string }
 	tabled, names := map[string]bool{}, builtins()
@@ -227,9 +227,9 @@ func outcomeChanges(r *report.Report, env report.Environment, kinds map[string]s
 	return changes
 }
 
-// knobChanges compares the sweeps' classes with harness.KnobExpectations,
+// knobChanges compares the sweeps' classes with expect.KnobExpectations,
 // per kind of transport: every built-in of the kind must agree. A Noisy
-// sweep is no evidence either way (harness.CheckSweep): a kind whose
+// sweep is no evidence either way (expect.CheckSweep): a kind whose
 // sweeps were all noisy gets a note, not a row.
 func knobChanges(r *report.Report, env report.Environment, kinds map[string]string, seen sighting) []change {
 	type key struct{ kind, knob string }
@@ -298,7 +298,7 @@ func knobChanges(r *report.Report, env report.Environment, kinds map[string]stri
 }
 
 // capacityChanges checks the report's capacity measurements of built-ins
-// against harness.CapacityRules: an inferred rule that held on every one
+// against expect.CapacityRules: an inferred rule that held on every one
 // becomes measured; one that failed is reported for a fix by hand (a rule
 // is code).
 func capacityChanges(r *report.Report, env report.Environment, kinds map[string]string, seen sighting) []change {
@@ -327,7 +327,7 @@ func capacityChanges(r *report.Report, env report.Environment, kinds map[string]
 	}
 	var changes []change
 	for i, rule := range expect.CapacityRules {
-		where := fmt.Sprintf("harness.CapacityRules, the rule %q for %s on %s", rule.Rule, kindList(rule.Kinds), rule.GOOS)
+		where := fmt.Sprintf("expect.CapacityRules, the rule %q for %s on %s", rule.Rule, kindList(rule.Kinds), rule.GOOS)
 		switch {
 		case len(broken[i]) > 0:
 			changes = append(changes, change{note: where + " did not hold (" + strings.Join(broken[i], "; ") + "): fix or remove it by hand"})
@@ -347,13 +347,13 @@ func kindList(ks []harness.Kind) string {
 	return strings.Join(s, ", ")
 }
 
-// goExpectation is a row of harness/expectations.go as Go source.
+// goExpectation is a row of internal/expect/expectations.go as Go source.
 func goExpectation(e expect.Expectation) string {
 	return fmt.Sprintf("{Behaviour: %q, OS: %q, Transports: %s, Outcomes: %s, Provenance: %s},",
 		e.Behaviour, e.OS, goStrings(e.Transports), goStrings(e.Outcomes), goProvenance(e.Provenance))
 }
 
-// goKnob is a row of harness.KnobExpectations as Go source.
+// goKnob is a row of expect.KnobExpectations as Go source.
 func goKnob(e expect.KnobExpectation) string {
 	kind := map[harness.Kind]string{harness.KindTCP: "KindTCP", harness.KindUnix: "KindUnix", harness.KindPipe: "KindPipe"}[e.Kind]
 	knob := map[string]string{measure.KnobSndbuf: "KnobSndbuf", measure.KnobRcvbuf: "KnobRcvbuf", measure.KnobPipeSize: "KnobPipeSize"}[e.Knob]

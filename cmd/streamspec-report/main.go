@@ -16,7 +16,7 @@
 // conformance.{txt,md,json,html} into DIR (default out/report/merged) and
 // prints the matrix. show renders one report to standard output.
 // expectations compares a report from any OS with the expectation tables
-// and prints, as Go source to paste into harness/expectations.go and its
+// and prints, as Go source to paste into internal/expect/expectations.go and its
 // neighbours, the rows to add or change: inferred rows the run confirmed
 // become measured, with the kernel, Go release and date the report
 // carries.

@@ -94,15 +94,15 @@ type Result struct {
 	Checks []expect.Check `json:"checks,omitempty"`
 }
 
-// Capacity is a harness.Capacity with the spec and environment it came
-// from; its fields keep the names harness.Capacity gives them.
+// Capacity is a measure.Capacity with the spec and environment it came
+// from; its fields keep the names measure.Capacity gives them.
 type Capacity struct {
 	Behaviour string `json:"behaviour"`
 	Env       string `json:"env"`
 	measure.Capacity
 }
 
-// Sweep is a harness.Sweep with the spec and environment it came from.
+// Sweep is a measure.Sweep with the spec and environment it came from.
 type Sweep struct {
 	Behaviour string `json:"behaviour"`
 	Env       string `json:"env"`

@@ -33,7 +33,7 @@ func (t *Transport) pair(ctx context.Context) (net.Conn, net.Conn, func(), error
 	return a, b, func() { t.links.Delete(a); l.release() }, nil
 }
 
-// Hold implements harness.Holder: it stops the bottleneck of a's path from
+// Hold implements measure.NetworkPath: it stops the bottleneck of a's path from
 // forwarding towards B until release.
 func (t *Transport) Hold(ctx context.Context, a net.Conn) (release func() error, err error) {
 	l, ok := t.links.Load(a)

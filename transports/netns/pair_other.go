@@ -16,7 +16,7 @@ func (t *Transport) pair(context.Context) (net.Conn, net.Conn, func(), error) {
 	return nil, nil, nil, unavailable
 }
 
-// Hold implements harness.Holder; there is no path to hold here.
+// Hold implements measure.NetworkPath; there is no path to hold here.
 func (t *Transport) Hold(context.Context, net.Conn) (func() error, error) {
 	return nil, unavailable
 }

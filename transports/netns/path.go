@@ -121,7 +121,7 @@ func (p Path) label() string {
 // 5 to 84 ms at 200 Mbit/s.
 var SweepQueues = []int64{128 << 10, 512 << 10, 2 << 20}
 
-// Variants implements harness.NetworkPath: the same path with each of
+// Variants implements measure.NetworkPath: the same path with each of
 // SweepQueues as its queue; none for an unshaped path.
 func (t *Transport) Variants() []measure.PathVariant {
 	if t.path.Rate <= 0 {
@@ -156,7 +156,7 @@ func Default() *Transport {
 	return New("netns", Path{Rate: 200e6, Queue: 1 << 20, CC: "cubic"})
 }
 
-// CongestionControl implements harness.NetworkPath: Path.CC, or the
+// CongestionControl implements measure.NetworkPath: Path.CC, or the
 // system default (net.ipv4.tcp_congestion_control) when that is empty.
 func (t *Transport) CongestionControl() string {
 	if t.path.CC != "" {
@@ -165,7 +165,7 @@ func (t *Transport) CongestionControl() string {
 	return defaultCC()
 }
 
-// BDP implements harness.NetworkPath.
+// BDP implements measure.NetworkPath.
 func (t *Transport) BDP() int64 { return t.path.BDP() }
 
 // Path returns the transport's path settings.
@@ -180,7 +180,7 @@ func (t *Transport) Traits() harness.Traits {
 	return harness.Traits{Kind: harness.KindTCP, Notes: t.path.String()}
 }
 
-// PairBound implements harness.SlowPairer: making a path takes the
+// PairBound implements pair.SlowPairer: making a path takes the
 // kernel's rtnl_lock for each veth, address and qdisc, which namespaces
 // being torn down anywhere on the machine hold for long (seconds on a
 // busy one); a pair over a kept path opens in milliseconds.

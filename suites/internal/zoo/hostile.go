@@ -46,8 +46,8 @@ func Hostiles() []Entry {
 }
 
 // closeHangs lets the first spec that closes the transport wait out one
-// harness.CloseTimeout: a slow Close is not a hung one until then. Later
-// specs get harness.CloseTimeoutAfterHang.
+// bound.CloseTimeout: a slow Close is not a hung one until then. Later
+// specs get bound.CloseTimeoutAfterHang.
 func closeHangs(e Entry) Entry {
 	e.Bound = bound.CloseTimeout + 5*time.Second
 	return e
