@@ -102,8 +102,13 @@ func failSkipThatFailed(r SpecReport) {
 // cannot run here or lacks an ability the behaviour needs.
 func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun {
 	GinkgoHelper()
-	// A failure shows the rule it broke beside what was seen.
-	AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
+	// A failure shows the rule it broke after what was seen: registered
+	// first, this cleanup runs last, once the failure is in the timeline.
+	DeferCleanup(func() {
+		if CurrentSpecReport().Failed() {
+			AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
+		}
+	})
 	closeHung.Store(false)
 	p, lacking, err := openGuarded(ctx, tr, b.Needs)
 	if reason, ok := pair.IsUnavailable(err); ok {
