@@ -66,13 +66,13 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 	closed := make(chan ending, 1)
 	var gid atomic.Uint64 // the goroutine of A's last Write, then of its Close
 	go func() {
-		gid.Store(goroutine.GoroutineID())
+		gid.Store(goroutine.ID())
 		if _, err := c.A.Write(last); err != nil {
 			closed <- ending{write: err}
 			return
 		}
 		gid.Store(0)
-		a := onClose{c.A, func() { gid.Store(goroutine.GoroutineID()) }}
+		a := onClose{c.A, func() { gid.Store(goroutine.ID()) }}
 		closed <- ending{close: closeOne(c.Transport, "A.Close", a)} // returns by bound.CloseTimeout
 	}()
 	// B stays idle while A's Write and Close go on by themselves: a

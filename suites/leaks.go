@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/goroutine"
 	"github.com/streamspec/streamspec/internal/leaks"
 	"github.com/streamspec/streamspec/internal/pair"
 	"github.com/streamspec/streamspec/internal/report"
@@ -121,7 +122,7 @@ func guardLeaks(tr harness.Transport) {
 	before := leaks.TakeResources()
 	ignore := append([]goleak.Option{goleak.IgnoreCurrent()}, ginkgoGoroutines...)
 	ignore = append(ignore, tr.Traits().IgnoreGoroutines...)
-	goroutines := goroutineStates()
+	goroutines := goroutine.All()
 	DeferCleanup(func() {
 		if CurrentSpecReport().Failed() {
 			return // a failed spec may abandon goroutines on purpose; its failure says why
@@ -144,7 +145,7 @@ func guardLeaks(tr harness.Transport) {
 		var leaked []string
 		ownersGone := false
 		waitFor(leakSettle, func() bool {
-			moving := settling(goroutines)
+			moving := goroutine.Settling(goroutines)
 			leaked = leakedSince(before, capture)
 			switch {
 			case len(leaked) == 0 || ownersGone && !moving:
@@ -157,7 +158,7 @@ func guardLeaks(tr harness.Transport) {
 		holds(len(leaked) == 0, "leaked after the spec: %s", strings.Join(leaked, ", "))
 		var err error
 		waitFor(leakSettle, func() bool {
-			moving := settling(goroutines)
+			moving := goroutine.Settling(goroutines)
 			err = goleak.Find(ignore...)
 			return err == nil || !moving
 		})

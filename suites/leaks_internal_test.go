@@ -58,18 +58,3 @@ func TestLateGinkgoPipeIsInTheBaseline(t *testing.T) {
 	p[0].Close()
 	p[1].Close()
 }
-
-// The goroutine states the leak check waits on, as the runtime prints them.
-func TestParked(t *testing.T) {
-	for state, want := range map[string]bool{
-		"chan receive": true, "chan receive (nil chan)": true, "chan send": true, "select": true, "select, 2 minutes": true,
-		"select (no cases)": true, "IO wait": true, "IO wait, 5 minutes": true, "sync.Cond.Wait": true,
-		"GC worker (idle)": true, "finalizer wait": true,
-		"running": false, "runnable": false, "syscall": false, "syscall, 3 minutes, locked to thread": false,
-		"sleep": false, "sync.Mutex.Lock": false, "semacquire": false, "preempted": false,
-	} {
-		if got := parked(state); got != want {
-			t.Errorf("parked(%q) = %v, want %v", state, got, want)
-		}
-	}
-}

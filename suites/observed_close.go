@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/goroutine"
 	"github.com/streamspec/streamspec/internal/kernel"
 )
 
@@ -72,8 +73,8 @@ var _ = behaviour(catalogue.ClosedPeerErrors, 0, func(ctx SpecContext, c *specRu
 // alongside, as a synchronous transport needs.
 func leaveUnread(c *specRun, w, r net.Conn, size, n int, wName, rName string) *pendingWrite {
 	GinkgoHelper()
-	p := &pendingWrite{done: make(chan error, 1), gid: make(chan int64, 1)}
-	go func() { p.gid <- goid(); _, err := w.Write(make([]byte, size)); p.done <- err }()
+	p := &pendingWrite{done: make(chan error, 1), gid: make(chan uint64, 1)}
+	go func() { p.gid <- goroutine.ID(); _, err := w.Write(make([]byte, size)); p.done <- err }()
 	c.mustWithin(opBound, fmt.Sprintf("%s reads %d of %d bytes from %s", rName, n, size, wName), readAll(r, make([]byte, n)))
 	return p
 }
@@ -81,7 +82,7 @@ func leaveUnread(c *specRun, w, r net.Conn, size, n int, wName, rName string) *p
 // pendingWrite is a Write left running by leaveUnread.
 type pendingWrite struct {
 	done     chan error
-	gid      chan int64 // the writing goroutine
+	gid      chan uint64 // the writing goroutine
 	err      error
 	returned bool
 }
@@ -102,7 +103,7 @@ func settle(ws ...*pendingWrite) {
 				return true
 			default:
 			}
-			if waiting(id) {
+			if g, ok := goroutine.All()[id]; ok && g.Waiting() {
 				parked++
 			} else {
 				parked = 0

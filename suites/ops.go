@@ -199,7 +199,7 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 	f := &fill{vol: pattern.NewVolume(catalogue.BackpressureBound + 1), done: make(chan error, 1)}
 	gid := make(chan uint64, 1)
 	go func() {
-		gid <- goroutine.GoroutineID()
+		gid <- goroutine.ID()
 		f.done <- pattern.SendVolume(c.A, seed, f.vol, &f.accepted, chunk)
 	}()
 	writer := <-gid

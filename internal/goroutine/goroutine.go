@@ -1,3 +1,12 @@
+// Package goroutine reads the scheduler's evidence about goroutines: which
+// are waiting for another party and which can still move. A call that
+// makes no progress while its goroutine waits, and nothing else in the
+// process can run, blocks; one whose goroutine is runnable merely waits
+// for a CPU, however long a busy machine keeps it waiting.
+//
+// The evidence comes from runtime.Stack's dump, whose "goroutine N
+// [state]:" headers are the format go.uber.org/goleak parses too; the
+// states are the runtime's waitReason strings (runtime/runtime2.go).
 package goroutine
 
 import (
@@ -7,59 +16,118 @@ import (
 	"strings"
 )
 
-// GoroutineID returns the calling goroutine's ID, for Parked.
-func GoroutineID() uint64 {
+// ID returns the calling goroutine's ID.
+func ID() uint64 {
 	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b = bytes.TrimPrefix(b, []byte("goroutine "))
-	id, _ := strconv.ParseUint(string(b[:max(0, bytes.IndexByte(b, ' '))]), 10, 64)
+	id, _, _ := header(buf[:runtime.Stack(buf[:], false)])
 	return id
 }
 
-// Parked reports whether goroutine id is waiting for something (a channel,
-// a lock, a timer, network I/O), as the scheduler's goroutine dump says.
-// A goroutine that was preempted is runnable, not parked: a writer that is
-// parked and makes no progress waits for its transport, not for a CPU. The
-// dump's "goroutine N [state]:" headers are the format go.uber.org/goleak
-// parses too.
-func Parked(id uint64) bool {
-	buf := make([]byte, 256<<10)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
+// G is one goroutine as the dump shows it.
+type G struct {
+	State string // "chan receive", "IO wait", "select, 2 minutes", "running"
+	Top   string // the function it is in, e.g. "os/signal.signal_recv"
+}
+
+// All returns every goroutine by ID.
+func All() map[uint64]G {
+	out := map[uint64]G{}
+	for _, g := range bytes.Split(dump(), []byte("\n\n")) {
+		if id, state, top := header(g); state != "" {
+			out[id] = G{State: state, Top: top}
 		}
-		buf = make([]byte, 2*len(buf))
 	}
-	head := []byte("goroutine " + strconv.FormatUint(id, 10) + " ")
-	i := bytes.Index(buf, head)
-	for i > 0 && buf[i-1] != '\n' {
-		j := bytes.Index(buf[i+1:], head)
-		if j < 0 {
+	return out
+}
+
+// Waiting reports whether a goroutine in this state waits for another
+// party and makes no progress on its own: a channel, a select, network
+// I/O, a lock or condition another goroutine holds, or, for the runtime's
+// own helpers, work. One that is running, runnable, in a system call or
+// asleep (a timer will wake it) is not waiting.
+func (g G) Waiting() bool {
+	state, _, _ := strings.Cut(g.State, ",") // "select, 2 minutes", "IO wait, locked to thread"
+	for _, p := range waitingStates {
+		if strings.HasPrefix(state, p) {
+			return true
+		}
+	}
+	return strings.HasSuffix(state, "(idle)") || strings.HasSuffix(state, " wait") // "GC worker (idle)", "finalizer wait"
+}
+
+// waitingStates begin the waitReason strings of a goroutine waiting for
+// another party (runtime/runtime2.go waitReasonStrings).
+var waitingStates = []string{"chan send", "chan receive", "select", "IO wait", "sync.", "semacquire"}
+
+// Parked reports whether goroutine id is waiting (Waiting) or asleep. A
+// writer that is parked and makes no progress waits for its transport,
+// which may be pacing it with a timer, not for a CPU.
+func Parked(id uint64) bool {
+	g, ok := All()[id]
+	return ok && (g.Waiting() || strings.HasPrefix(g.State, "sleep"))
+}
+
+// Still reports whether nothing in the process but the caller can move:
+// every other goroutine is Waiting. Then only an outside event can wake
+// one: a timer firing (time.AfterFunc, a timer channel in a select), a
+// descriptor becoming ready, a signal. A goroutine asleep, runnable or
+// running, or in a system call, could move by itself; the one that
+// receives signals (os/signal.signal_recv, in a system call for good) is
+// left out.
+func Still() bool {
+	self := ID()
+	for id, g := range All() {
+		if id != self && !g.Waiting() && g.Top != "os/signal.signal_recv" {
 			return false
 		}
-		i += 1 + j
 	}
-	if i < 0 {
-		return false
-	}
-	line := buf[i:]
-	line = line[:max(0, bytes.IndexByte(line, '\n'))]
-	open, end := bytes.IndexByte(line, '['), bytes.IndexByte(line, ']')
-	if open < 0 || end < open {
-		return false
-	}
-	state, _, _ := strings.Cut(string(line[open+1:end]), ",") // "IO wait, 2 minutes"
-	for _, waiting := range parkedStates {
-		if strings.HasPrefix(state, waiting) {
+	return true
+}
+
+// Settling reports whether a goroutine other than the caller that did not
+// exist in baseline can still move by itself: until none can, what a spec
+// left behind may still be going.
+func Settling(baseline map[uint64]G) bool {
+	self := ID()
+	for id, g := range All() {
+		if _, old := baseline[id]; !old && id != self && !g.Waiting() {
 			return true
 		}
 	}
 	return false
 }
 
-// parkedStates are the goroutine states (runtime/runtime2.go waitReason
-// strings) of a goroutine waiting for another party; "running",
-// "runnable", "syscall" and the GC's states are not among them.
-var parkedStates = []string{"IO wait", "select", "chan send", "chan receive", "sync.", "semacquire", "sleep"}
+// dump is every goroutine's stack.
+func dump() []byte {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+// header reads "goroutine 42 [chan receive]:" and the function on the
+// next line at the start of a stack.
+func header(g []byte) (id uint64, state, top string) {
+	rest, ok := bytes.CutPrefix(g, []byte("goroutine "))
+	if !ok {
+		return 0, "", ""
+	}
+	num, rest, ok := bytes.Cut(rest, []byte(" ["))
+	st, rest, ok2 := bytes.Cut(rest, []byte("]"))
+	id, err := strconv.ParseUint(string(num), 10, 64)
+	if !ok || !ok2 || err != nil {
+		return 0, "", ""
+	}
+	if _, frame, ok := bytes.Cut(rest, []byte("\n")); ok {
+		frame, _, _ = bytes.Cut(frame, []byte("\n"))
+		if i := bytes.LastIndexByte(frame, '('); i > 0 {
+			frame = frame[:i]
+		}
+		top = string(frame)
+	}
+	return id, string(st), top
+}

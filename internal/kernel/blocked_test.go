@@ -75,9 +75,9 @@ func TestParked(t *testing.T) {
 	stop := make(chan struct{})
 	var spin atomic.Bool
 	spin.Store(true)
-	go func() { waitingID <- goroutine.GoroutineID(); <-stop }()
+	go func() { waitingID <- goroutine.ID(); <-stop }()
 	go func() {
-		runningID <- goroutine.GoroutineID()
+		runningID <- goroutine.ID()
 		for spin.Load() {
 		}
 	}()

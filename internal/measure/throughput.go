@@ -58,7 +58,7 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 	}()
 	go func() {
 		defer close(stopped)
-		ids <- goroutine.GoroutineID()
+		ids <- goroutine.ID()
 		src, buf := pattern.Pattern(0), make([]byte, chunk)
 		for {
 			select {
@@ -73,7 +73,7 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 		}
 	}()
 	go func() {
-		ids <- goroutine.GoroutineID()
+		ids <- goroutine.ID()
 		want := pattern.NewChecker(0)
 		buf := make([]byte, 64<<10)
 		for {
