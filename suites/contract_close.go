@@ -78,7 +78,7 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 	// B stays idle while A's Write and Close go on by themselves: a
 	// buffered transport is done at once; a synchronous one (net.Pipe)
 	// waits, parked, for B to read, or a Close for the peer's reply.
-	if e, ok := doneOrParked(closed, &gid, c.parkedWindow()); ok {
+	if e, ok := doneOrParked(closed, &gid, c.parkedFor(len(last))); ok {
 		closed <- e
 	}
 	got := make([]byte, len(last))

@@ -154,17 +154,13 @@ type fill struct {
 }
 
 // Windows for telling that a writer has blocked. With kernel evidence, the
-// descriptor stays unwritable for kernelQuiet. Without: no progress while
-// parked (waiting for its transport, not for a CPU) for parkedQuiet, or
-// parkedQuietShared where another party must run for the writer to go on
-// (a relay, a user transport's own goroutines), which a loaded scheduler
-// may starve for a while; or, whatever the scheduler says, no progress for
-// stillQuiet. A slow transport stretches them to three Writes' time.
+// descriptor stays unwritable for kernelQuiet. Without, the writer's
+// goroutine stays parked without progress for a window that depends on
+// what else could move (parkedFor); or, whatever the scheduler says, there
+// is no progress for stillQuiet.
 const (
-	kernelQuiet       = 2 * time.Millisecond
-	parkedQuiet       = 20 * time.Millisecond
-	parkedQuietShared = 250 * time.Millisecond
-	stillQuiet        = 500 * time.Millisecond
+	kernelQuiet = 2 * time.Millisecond
+	stillQuiet  = 500 * time.Millisecond
 	// slowPiece is how long one Write of a filling writer takes at most
 	// on a slow transport: kcp-go's fresh pairs move 27.5 kB/s, so a 64
 	// KiB Write took 2.4 s, and blocked three of them, past the spec's time.
@@ -178,23 +174,22 @@ const (
 // pair is a kernel transport (kernel.WriterBlocked: the writer's
 // descriptor stays unwritable and the queues still, while a Write is in
 // progress); elsewhere from the writer's goroutine parked without progress
-// (goroutine.Parked), or, failing that, from no progress for stillQuiet. A
+// (parkedFor), or, failing that, from no progress for stillQuiet. A
 // preempted writer is runnable and leaves kernel room behind, so neither
 // mistakes it for a blocked one.
 func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 	GinkgoHelper()
 	byKernel := kernel.Probeable(c.Kind) && c.Can(harness.Descriptor)
-	parked, still, every := c.parkedWindow(), stillQuiet, time.Millisecond
+	still, every := stillQuiet, time.Millisecond
+	var parked parkedFor
 	if !byKernel {
 		if t := c.throughput(); t.Known() {
-			// A slow transport gets Writes it moves in about slowPiece: a
-			// Write it is still draining is parked without progress for
-			// that long, so blocked takes three Writes' time.
+			// A slow transport gets Writes it moves in about slowPiece.
 			chunk = min(chunk, max(1<<10, int(t.BytesPerSec*slowPiece.Seconds())))
-			slow := time.Duration(3 * float64(min(chunk, 64<<10)) / t.BytesPerSec * float64(time.Second))
-			parked, still = max(parked, slow), max(still, slow)
 		}
-		every = parked / 8
+		parked = c.parkedFor(chunk)
+		still = max(still, parked.busy)
+		every = max(time.Millisecond, parked.calm/8)
 	}
 	f := &fill{vol: pattern.NewVolume(catalogue.BackpressureBound + 1), done: make(chan error, 1)}
 	gid := make(chan uint64, 1)
@@ -207,7 +202,7 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	start := time.Now()
-	last, moved, parkedSince := int64(-1), start, time.Time{}
+	last, moved := int64(-1), start
 	for now := range tick.C {
 		select {
 		case err := <-f.done:
@@ -223,7 +218,8 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 				n, d.Round(time.Millisecond), units.Rate(float64(n)/d.Seconds())))
 		}
 		if n := f.accepted.Load(); n != last {
-			last, moved, parkedSince = n, now, time.Time{}
+			last, moved = n, now
+			parked.reset()
 			continue
 		}
 		if now.Sub(moved) >= still {
@@ -237,60 +233,109 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 				}
 				if err != nil && !errors.Is(err, kernel.ErrNoDescriptor) {
 					byKernel = false // this platform cannot poll: fall back
+					parked = c.parkedFor(chunk)
 				}
 			}
 			continue
 		}
-		switch {
-		case !goroutine.Parked(writer):
-			parkedSince = time.Time{}
-		case parkedSince.IsZero():
-			parkedSince = now
-		case now.Sub(parkedSince) >= parked:
+		if parked.blocked(now, writer) {
 			return f
 		}
 	}
 	return f
 }
 
-// parkedWindow is how long a goroutine of the spec that waits on the
-// transport must stay parked without progress to count as waiting for the
-// peer: parkedQuiet where nothing but the spec's own goroutines and the
-// kernel must run for it to go on, parkedQuietShared where another party
-// must (a relay, a user transport's own goroutines).
-func (c *specRun) parkedWindow() time.Duration {
-	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (kernel.Probeable(c.Kind) && c.Can(harness.Descriptor)) {
-		return parkedQuiet
-	}
-	return parkedQuietShared
+// parkedFor decides from the scheduler's evidence that a goroutine of the
+// spec waiting on the transport (a Write, a Close) is blocked: it has been
+// parked, without progress, for calm while nothing else in the process
+// could move (goroutine.Still), or for busy whatever else could. When
+// nothing can move, only an outside event can wake anything: a timer, a
+// descriptor, a signal; calm is how long the transport's own pace lets
+// such an event take: three Writes' time at its measured throughput, twice
+// the longest silence it kept while moving bytes (a sender that flushes
+// on a timer), and at least calmQuiet. While something can move it may be
+// what the goroutine waits for, held back by a busy machine: busy is
+// parkedQuiet where only the spec's goroutines and the kernel must run for
+// it to go on, parkedQuietShared where another party must (a relay, a user
+// transport's own goroutines), and at least as long as calm.
+type parkedFor struct {
+	calm, busy      time.Duration
+	since, calmFrom time.Time // zero: not parked; not still
+	self            uint64    // the goroutine that looks, left out of Still
 }
 
+const (
+	calmQuiet         = 10 * time.Millisecond
+	parkedQuiet       = 20 * time.Millisecond
+	parkedQuietShared = 250 * time.Millisecond
+)
+
+// parkedFor returns the windows for a goroutine of the spec that waits in
+// a Write of chunk bytes (or in a call that takes no longer).
+func (c *specRun) parkedFor(chunk int) parkedFor {
+	p := parkedFor{calm: calmQuiet, busy: parkedQuietShared, self: goroutine.ID()}
+	if c.Kind == harness.KindMemory || c.Kind == harness.KindTLS || (kernel.Probeable(c.Kind) && c.Can(harness.Descriptor)) {
+		p.busy = parkedQuiet
+	}
+	t := c.throughput()
+	if !t.Known() {
+		p.calm = p.busy // no pace to go by: a stalled probe, or none
+		return p
+	}
+	three := time.Duration(3 * float64(min(chunk, 64<<10)) / t.BytesPerSec * float64(time.Second))
+	p.calm = max(p.calm, three, 2*t.LongestGap)
+	p.busy = max(p.busy, p.calm)
+	return p
+}
+
+// blocked looks at the scheduler once, at now, and reports whether
+// goroutine id has been parked long enough to count as blocked.
+func (p *parkedFor) blocked(now time.Time, id uint64) bool {
+	gs := goroutine.All()
+	if !gs.Parked(id) {
+		p.reset()
+		return false
+	}
+	if p.since.IsZero() {
+		p.since = now
+	}
+	switch {
+	case !gs.Still(p.self):
+		p.calmFrom = time.Time{}
+	case p.calmFrom.IsZero():
+		p.calmFrom = now
+	}
+	return !p.calmFrom.IsZero() && now.Sub(p.calmFrom) >= p.calm || now.Sub(p.since) >= p.busy
+}
+
+// reset forgets what was seen: the goroutine moved, or is another one.
+func (p *parkedFor) reset() { p.since, p.calmFrom = time.Time{}, time.Time{} }
+
 // doneOrParked waits for done, or until the goroutine id names (0: none
-// yet, and id may change) has stayed parked for quiet, waiting for its
-// peer (goroutine.Parked), or, whatever the scheduler says, for stillQuiet.
-// It returns what done gave, if anything.
-func doneOrParked[T any](done <-chan T, id *atomic.Uint64, quiet time.Duration) (T, bool) {
-	tick := time.NewTicker(max(quiet/8, time.Millisecond))
+// yet, and id may change) counts as blocked by parked's evidence, or,
+// whatever the scheduler says, for stillQuiet. It returns what done
+// gave, if anything.
+func doneOrParked[T any](done <-chan T, id *atomic.Uint64, parked parkedFor) (T, bool) {
+	tick := time.NewTicker(max(time.Millisecond, parked.calm/8))
 	defer tick.Stop()
-	still := time.NewTimer(stillQuiet)
+	still := time.NewTimer(max(stillQuiet, parked.busy))
 	defer still.Stop()
 	var was uint64
-	var since time.Time
+	var none T
 	for {
 		select {
 		case v := <-done:
 			return v, true
 		case <-still.C:
-			var none T
 			return none, false
 		case now := <-tick.C:
-			switch g := id.Load(); {
-			case g == 0 || g != was || !goroutine.Parked(g):
-				was, since = g, time.Time{}
-			case since.IsZero():
-				since = now
-			case now.Sub(since) >= quiet:
-				var none T
+			g := id.Load()
+			if g == 0 || g != was {
+				was = g
+				parked.reset()
+				continue
+			}
+			if parked.blocked(now, g) {
 				return none, false
 			}
 		}

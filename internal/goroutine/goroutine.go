@@ -29,9 +29,12 @@ type G struct {
 	Top   string // the function it is in, e.g. "os/signal.signal_recv"
 }
 
+// Snapshot is every goroutine by ID, at one moment.
+type Snapshot map[uint64]G
+
 // All returns every goroutine by ID.
-func All() map[uint64]G {
-	out := map[uint64]G{}
+func All() Snapshot {
+	out := Snapshot{}
 	for _, g := range bytes.Split(dump(), []byte("\n\n")) {
 		if id, state, top := header(g); state != "" {
 			out[id] = G{State: state, Top: top}
@@ -62,8 +65,11 @@ var waitingStates = []string{"chan send", "chan receive", "select", "IO wait", "
 // Parked reports whether goroutine id is waiting (Waiting) or asleep. A
 // writer that is parked and makes no progress waits for its transport,
 // which may be pacing it with a timer, not for a CPU.
-func Parked(id uint64) bool {
-	g, ok := All()[id]
+func Parked(id uint64) bool { return All().Parked(id) }
+
+// Parked is Parked, in the snapshot.
+func (s Snapshot) Parked(id uint64) bool {
+	g, ok := s[id]
 	return ok && (g.Waiting() || strings.HasPrefix(g.State, "sleep"))
 }
 
@@ -74,9 +80,11 @@ func Parked(id uint64) bool {
 // running, or in a system call, could move by itself; the one that
 // receives signals (os/signal.signal_recv, in a system call for good) is
 // left out.
-func Still() bool {
-	self := ID()
-	for id, g := range All() {
+func Still() bool { return All().Still(ID()) }
+
+// Still is Still, in the snapshot, for the goroutine self that looks.
+func (s Snapshot) Still(self uint64) bool {
+	for id, g := range s {
 		if id != self && !g.Waiting() && g.Top != "os/signal.signal_recv" {
 			return false
 		}
@@ -87,7 +95,7 @@ func Still() bool {
 // Settling reports whether a goroutine other than the caller that did not
 // exist in baseline can still move by itself: until none can, what a spec
 // left behind may still be going.
-func Settling(baseline map[uint64]G) bool {
+func Settling(baseline Snapshot) bool {
 	self := ID()
 	for id, g := range All() {
 		if _, old := baseline[id]; !old && id != self && !g.Waiting() {

@@ -14,6 +14,10 @@ type Throughput struct {
 	BytesPerSec float64       `json:"bytes_per_s"` // 0: unknown (nothing arrived after the first interval)
 	Bytes       int64         `json:"bytes"`       // received in the whole window
 	Elapsed     time.Duration `json:"elapsed_ns"`
+	// LongestGap is the longest time between two Reads that returned
+	// bytes: how long the transport goes silent by itself while both ends
+	// are busy (a sender that flushes on a timer, a pacing token bucket).
+	LongestGap time.Duration `json:"longest_gap_ns"`
 }
 
 // Known reports whether the measurement gives a rate: bytes kept arriving.
@@ -41,7 +45,7 @@ func (t Throughput) Known() bool { return t.BytesPerSec > 0 }
 // concurrently with [SendStream.Write]"; one so closed is never woken).
 // The caller must close a and b afterwards, which ends the reader.
 func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t Throughput) {
-	var got atomic.Int64
+	var got, gap atomic.Int64
 	reached := make(chan struct{})
 	ids := make(chan uint64, 2)
 	const chunk = 64 << 10
@@ -76,8 +80,15 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 		ids <- goroutine.ID()
 		want := pattern.NewChecker(0)
 		buf := make([]byte, 64<<10)
+		var last time.Time
 		for {
 			n, err := b.Read(buf)
+			if now := time.Now(); n > 0 {
+				if !last.IsZero() && now.Sub(last) > time.Duration(gap.Load()) {
+					gap.Store(int64(now.Sub(last)))
+				}
+				last = now
+			}
 			_, _ = want.Check(buf[:n]) // the specs' cost per byte, not their verdict
 			if now := got.Add(int64(n)); now >= limit && now-int64(n) < limit {
 				close(reached)
@@ -98,13 +109,13 @@ func MeasureThroughput(a, b net.Conn, limit int64, step, max time.Duration) (t T
 		select {
 		case <-reached:
 			d := time.Since(start)
-			return Throughput{BytesPerSec: float64(got.Load()) / d.Seconds(), Bytes: got.Load(), Elapsed: d}
+			return Throughput{BytesPerSec: float64(got.Load()) / d.Seconds(), Bytes: got.Load(), Elapsed: d, LongestGap: time.Duration(gap.Load())}
 		case <-tick.C:
 		}
 		now := got.Load()
 		switch {
 		case now > last && rate > 0:
-			return Throughput{BytesPerSec: rate, Bytes: now, Elapsed: time.Since(start)}
+			return Throughput{BytesPerSec: rate, Bytes: now, Elapsed: time.Since(start), LongestGap: time.Duration(gap.Load())}
 		case now > last && last > 0:
 			rate = float64(now-last) / step.Seconds()
 			stalled = 0

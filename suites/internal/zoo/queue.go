@@ -26,8 +26,9 @@ type quirks struct {
 	rate         int  // (not a fault) bytes a second each direction takes in, through a token bucket; 0: no limit
 	ramp         int  // (not a fault) bytes a second the rate grows by every second, up to rampTo: a slow start
 	rampTo       int
-	stallAfter   int  // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
-	silentClose  bool // Close ends this end only and the peer is never told, as in a protocol without FIN or RST (kcp-go)
+	pulse        time.Duration // (not a fault) with rate: the tokens come in steps, rate×pulse every pulse: fast on average, silent between
+	stallAfter   int           // a direction takes in this many bytes, then no more: Writes wait forever; 0: never
+	silentClose  bool          // Close ends this end only and the peer is never told, as in a protocol without FIN or RST (kcp-go)
 }
 
 // QueueSize is the capacity of each direction of a zoo queue: the same as
@@ -86,7 +87,7 @@ type direction struct {
 func newDirection(size int, q quirks) *direction {
 	d := &direction{ring: ring{buf: make([]byte, size), grow: q.unbounded}, changed: make(chan struct{}), room: -1}
 	if q.rate > 0 {
-		d.bucket = newBucket(q.rate, q.ramp, q.rampTo)
+		d.bucket = newBucket(q.rate, q.ramp, q.rampTo, q.pulse)
 	}
 	if q.stallAfter > 0 {
 		d.room = q.stallAfter
@@ -120,15 +121,18 @@ func (d *direction) took(m int) {
 // most a tenth of that (at most 64 KiB), like a link of that rate with a
 // small queue in front. With ramp, the rate grows by ramp every second
 // from the bucket's start, up to rampTo, as a congestion window opens.
+// With pulse, the tokens come in steps instead, rate×pulse at every
+// multiple of pulse from the start, like a sender that flushes on a timer.
 type bucket struct {
 	rate, ramp, rampTo float64
+	pulse              time.Duration
 	tokens             float64
 	start, last        time.Time
 }
 
-func newBucket(rate, ramp, rampTo int) *bucket {
+func newBucket(rate, ramp, rampTo int, pulse time.Duration) *bucket {
 	now := time.Now()
-	b := &bucket{rate: float64(rate), ramp: float64(ramp), rampTo: float64(rampTo), start: now, last: now}
+	b := &bucket{rate: float64(rate), ramp: float64(ramp), rampTo: float64(rampTo), pulse: pulse, start: now, last: now}
 	b.tokens = b.burst(b.rateAt(now))
 	return b
 }
@@ -141,14 +145,29 @@ func (b *bucket) rateAt(t time.Time) float64 {
 	return min(b.rampTo, b.rate+b.ramp*t.Sub(b.start).Seconds())
 }
 
-// burst is 100 ms worth at rate, at most 64 KiB: a late timer does not cost the rate.
-func (b *bucket) burst(rate float64) float64 { return min(rate/10, 64<<10) }
+// burst is 100 ms worth at rate, at most 64 KiB: a late timer does not
+// cost the rate; with pulse, one pulse's worth.
+func (b *bucket) burst(rate float64) float64 {
+	if b.pulse > 0 {
+		return rate * b.pulse.Seconds()
+	}
+	return min(rate/10, 64<<10)
+}
 
 // take refills the bucket and returns how many of n bytes it allows now;
 // when none, a timer for when a useful amount will be there.
 func (b *bucket) take(n int) (int, <-chan time.Time) {
 	now := time.Now()
 	rate := b.rateAt(now)
+	if b.pulse > 0 {
+		steps := now.Sub(b.last) / b.pulse
+		b.tokens = min(b.burst(rate), b.tokens+float64(steps)*b.burst(rate))
+		b.last = b.last.Add(steps * b.pulse)
+		if m := min(n, int(b.tokens)); m > 0 {
+			return m, nil
+		}
+		return 0, time.After(b.last.Add(b.pulse).Sub(now))
+	}
 	b.tokens = min(b.burst(rate), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
 	if m := min(n, int(b.tokens)); m > 0 {

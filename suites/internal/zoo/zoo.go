@@ -79,6 +79,8 @@ func Faults() []Entry {
 		broken("mux-frames", "a multiplexer: Writes go out as 32 KiB frames and concurrent Writes interleave between frames",
 			catalogue.ConcurrentWrites, "is not one whole Write", quirks{}, func(c Conn) Conn { return muxFrames{c} }),
 		broken("unbounded", "buffers without bound: Write never blocks", catalogue.Backpressure, "buffering is unbounded", quirks{unbounded: true}, nil),
+		broken("unbounded-pulses", "buffers without bound, taking 2.56 MB every 40 ms: its writer waits on a timer between pulses", catalogue.Backpressure,
+			"buffering is unbounded", quirks{unbounded: true, rate: 64_000_000, pulse: 40 * time.Millisecond}, nil),
 		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, "A resumes", quirks{lostWakeup: true}, nil),
 		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity, "no progress after",
 			quirks{stallAfter: 1 << 20}, nil),
