@@ -108,8 +108,15 @@ var Findings = []Finding{
 		Citation: `stream.go, stream.writeV1: "create write deadline timer" from s.writeDeadline.Load() before the frame loop, never again; net.Conn's SetWriteDeadline doc: "sets the deadline for future Write calls and any currently-blocked Write call"`},
 	{Entry: "smux", Behaviour: "write-timeout-usable", Verdict: report.Pass, Seen: "then corrupt", Class: Nonconformance,
 		Why:      "a Write that times out after handing a frame to the session's send loop returns 0 for that frame, and the send loop still sends it: the peer gets bytes the Write did not report, so writing the rest again duplicates them (the observed spec records corrupt)",
-		Citation: `session.go, Session.writeFrameInternal: after s.shaper <- req, case <-deadline: "Cannot recycle channel here - sendLoop may still write to it"; return 0, ErrTimeout; stream.go writeV1: sent += n`},
+		Citation: smuxTimedOutFrame},
+	{Entry: "smux", Behaviour: "write-timeout-intact-or-dead", Seen: "the stream went on corrupt", Class: Nonconformance,
+		Why:      "after a Write times out the stream takes later Writes and hands the reader bytes the timed-out Write did not report: the frame it returned 0 for is still sent, then the rest again",
+		Citation: smuxTimedOutFrame},
 	{Entry: "smux", Behaviour: "write-to-closed-peer", Seen: "Writes to a closed peer succeeded", Class: DesignChoice,
 		Why:      "the protocol has no reset: the peer's session drops data for a closed stream, and the writer is never told",
 		Citation: `README.md, Specification: the commands are SYN, FIN, PSH, NOP, UPD; session.go, Session.recvLoop, case cmdPSH: "data directed to a missing/closed stream, recycle the buffer immediately."`},
 }
+
+// smuxTimedOutFrame is where smux's timed-out Write reports 0 for a frame
+// its send loop still sends.
+const smuxTimedOutFrame = `session.go, Session.writeFrameInternal: after s.shaper <- req, case <-deadline: "Cannot recycle channel here - sendLoop may still write to it"; return 0, ErrTimeout; stream.go writeV1: sent += n`

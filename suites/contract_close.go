@@ -30,7 +30,7 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 				return fmt.Errorf("CloseWrite: %w", err)
 			}
 			if err := pattern.ReceivePattern(c.A, 9, size, &progress); err != nil {
-				return fmt.Errorf("reading the reply after CloseWrite: %w", err)
+				return fmt.Errorf("A.Read of the reply after its CloseWrite: %w", err)
 			}
 			return nil
 		},
@@ -43,7 +43,10 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 					return fmt.Errorf("Read %d after the last byte = %d, %v; want 0, io.EOF", i+1, n, err)
 				}
 			}
-			return pattern.SendPattern(c.B, 9, size, &progress)
+			if err := pattern.SendPattern(c.B, 9, size, &progress); err != nil {
+				return fmt.Errorf("B's reply after A's CloseWrite: %w", err)
+			}
+			return nil
 		},
 	})
 })

@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // An expired read deadline MUST fail Read with an error that is a net.Error
@@ -65,9 +67,16 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	c.Observe(fmt.Sprintf("timeout after %d B", total), map[string]any{"accepted_bytes": total})
 
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	watchCtx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
+	defer cancel()
+	err = bound.WatchContext(watchCtx, &progress, map[string]func() error{
 		"B reads the bytes the Writes reported": func() error { return pattern.ReceivePattern(c.B, 12, total, &progress) },
 	})
+	if bound.IsHung(err) && progress.Load() < total {
+		failf("Write reported bytes it did not deliver: the Writes reported %s and only %s arrived (B's Read then waited %v for the rest)",
+			units.Digits(total)+" B", units.Digits(progress.Load())+" B", bound.Stall)
+	}
+	noError(err, "")
 	_ = c.close("A.Close", c.A) // crypto/tls may report its failed close_notify
 	// Bytes beyond those reported were queued before the Close, so a Read
 	// returns them at once. One that waits has none: whether the Close
@@ -82,6 +91,37 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 		Fail(err.Error())
 	}
 	holds(extra.Load() == 0, "B received %d bytes more than the Writes reported accepting", extra.Load())
+})
+
+// After a Write times out having reported n bytes, the stream MUST be
+// intact or dead. Intact: the peer receives exactly the bytes the Writes
+// reported, in order, and later Writes continue the stream. Dead: every
+// later Write fails (crypto/tls: "all future writes will return the same
+// error"). What it MUST NOT do is go on taking Writes and hand the reader
+// other bytes than those reported: a framing layer whose timed-out Write
+// left half a frame on the wire.
+var _ = behaviour(catalogue.WriteTimeoutIntact, 10*time.Second, func(ctx SpecContext, c *specRun) {
+	r, err := afterWriteTimeout(c, 22)
+	if bound.IsHung(err) || bound.IsPanic(err) {
+		failf("%v", err)
+	}
+	noError(err, "")
+	holds(r.err != nil, "A's Writes with a 50 ms deadline and the reader stopped never failed: %d B accepted", r.accepted)
+	timedOut := fmt.Sprintf("after A's Write timed out (%s) with %d B reported", eventName(r.err), r.accepted)
+	var mm *pattern.MismatchError
+	switch {
+	case errors.As(r.read, &mm) && r.later == nil:
+		failf("%s, A's later Writes succeeded and B read other bytes: %v (the stream went on corrupt)", timedOut, mm)
+	case errors.As(r.read, &mm):
+		failf("%s, B read other bytes than the Writes reported: %v", timedOut, mm)
+	case r.read != nil:
+		failf("%s, B could not read the %d B the Writes reported: %v", timedOut, r.accepted+r.wrote, r.read)
+	case r.later != nil && r.again == nil:
+		failf("%s, a later Write failed (%v) and the next one succeeded: the stream is neither intact nor dead", timedOut, r.later)
+	}
+	if r.dead() {
+		c.Observe(fmt.Sprintf("dead: %s", eventName(r.later)), map[string]any{"accepted_bytes": r.accepted, "error_after": r.later.Error()})
+	}
 })
 
 // expectTimeout checks the ways net.Conn's documentation lets a caller

@@ -33,6 +33,8 @@ var (
 		Rule: "an expired read deadline MUST fail Read with a net.Error timeout matching os.ErrDeadlineExceeded, consume nothing and leave the stream intact"})
 	WriteDeadlines = Register(Behaviour{ID: "write-deadline", Area: "deadlines", Class: Contract, Needs: []harness.Ability{harness.WriteDeadline},
 		Rule: "a Write blocked by backpressure MUST fail with a timeout once its deadline passes, reporting the bytes it accepted"})
+	WriteTimeoutIntact = Register(Behaviour{ID: "write-timeout-intact-or-dead", Area: "deadlines", Class: Contract, Needs: []harness.Ability{harness.WriteDeadline},
+		Rule: "after a Write times out having reported n bytes, the stream MUST be intact (the peer receives exactly the bytes the Writes reported, in order, and later Writes continue it) or dead (every later Write fails)"})
 	PeerGone = Register(Behaviour{ID: "write-to-closed-peer", Area: "close", Class: Contract, Needs: []harness.Ability{harness.FullClose},
 		Rule: "after the peer has closed, Write MUST fail within a bounded time, not succeed forever or block"})
 )

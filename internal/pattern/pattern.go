@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
+
+	"github.com/streamspec/streamspec/internal/iorule"
 )
 
 // patternBlock is the period of a pattern's random base.
@@ -67,6 +70,13 @@ func (s *PatternStream) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// At fills p with the bytes of Pattern(seed) from offset off on.
+func At(seed uint64, off int64, p []byte) {
+	s := Pattern(seed)
+	s.off = off
+	_, _ = s.Read(p)
+}
+
 // blockMask is the word block k of seed's stream is XORed with: splitmix64's
 // finaliser, a bijection, so every block of a seed gets its own.
 func blockMask(seed, k uint64) uint64 {
@@ -80,6 +90,9 @@ func blockMask(seed, k uint64) uint64 {
 type MismatchError struct {
 	Offset, Total int64
 	Got, Want     byte
+	// Rest is what the Read returned from the differing byte on (at most
+	// 64 bytes): where in the pattern they belong says what went wrong.
+	Rest []byte
 }
 
 func (e *MismatchError) Error() string {
@@ -135,16 +148,17 @@ func SendVolume(w io.Writer, seed uint64, v *Volume, progress *atomic.Int64, siz
 		}
 		p := buf[:size]
 		_, _ = src.Read(p)
-		n, err := w.Write(p)
+		n, err := iorule.Write("", w, p)
 		sent += int64(n)
 		if progress != nil {
 			progress.Add(int64(n))
 		}
+		var broken *iorule.Broken
+		if errors.As(err, &broken) {
+			return err // not the transport's error: the writer's count is wrong
+		}
 		if err != nil {
 			return &WriteError{Sent: sent, Total: v.Total(), Err: err}
-		}
-		if n != size {
-			return fmt.Errorf("io.Writer rule broken: Write returned n=%d for %d bytes and no error", n, size)
 		}
 	}
 }
@@ -202,32 +216,43 @@ func (v *Volume) Claimed() int64 {
 // sizes given and checks them against Pattern(seed). It does not read past
 // total.
 func ReceivePattern(r io.Reader, seed uint64, total int64, progress *atomic.Int64, sizes ...int) error {
+	return ReceiveVolume(r, seed, NewVolume(total), progress, sizes...)
+}
+
+// ReceiveVolume is ReceivePattern for a transfer whose length v may be
+// settled while it runs: it reads until it has v's total as it stands.
+func ReceiveVolume(r io.Reader, seed uint64, v *Volume, progress *atomic.Int64, sizes ...int) error {
 	if len(sizes) == 0 {
 		sizes = []int{64 << 10}
 	}
 	want := NewChecker(seed)
 	buf := make([]byte, maxOf(sizes))
 	var got int64
-	for i := 0; got < total; i++ {
+	for i := 0; got < v.Total(); i++ {
+		total := v.Total()
 		size := int(min(int64(sizes[i%len(sizes)]), total-got))
-		n, err := r.Read(buf[:size])
+		n, err := iorule.Read("", r, buf[:size])
 		if n > 0 {
 			if j, w := want.Check(buf[:n]); j >= 0 {
-				return &MismatchError{Offset: got + int64(j), Total: total, Got: buf[j], Want: w}
+				return &MismatchError{Offset: got + int64(j), Total: total, Got: buf[j], Want: w, Rest: bytes.Clone(buf[j:min(n, j+64)])}
 			}
 			got += int64(n)
 			if progress != nil {
 				progress.Add(int64(n))
 			}
 		}
-		if err != nil && got < total {
+		var broken *iorule.Broken
+		switch {
+		case errors.As(err, &broken):
+			return err // not the stream ending: the reader's count is wrong
+		case err != nil && got < total:
 			return &ShortError{Got: got, Total: total, Err: err}
 		}
 	}
 	return nil
 }
 
-// expected hands out the pattern in 64 KiB blocks, so that a reader whose
+// Checker hands out the pattern in 64 KiB blocks, so that a reader whose
 // Reads return a byte at a time costs a slice comparison, not a generator
 // call, per Read.
 type Checker struct {
@@ -236,10 +261,10 @@ type Checker struct {
 	next []byte
 }
 
-// newExpected returns the checker for Pattern(seed).
+// NewChecker returns the checker for Pattern(seed).
 func NewChecker(seed uint64) *Checker { return &Checker{src: Pattern(seed)} }
 
-// check compares p with the next len(p) pattern bytes and returns the
+// Check compares p with the next len(p) pattern bytes and returns the
 // index of the first that differs and the byte wanted there, or -1.
 func (e *Checker) Check(p []byte) (int, byte) {
 	for off := 0; off < len(p); {

@@ -20,7 +20,7 @@ import (
 // the real thing (issue 11). They are declared through the public API as
 // a user would, and run every spec, observed ones included.
 func Libraries() []Entry {
-	return []Entry{
+	return append([]Entry{
 		{Transport: library("zoo-close-error", func(e *end) net.Conn { return &wsConn{Conn: e, e: e, closeErr: true} }),
 			Kind: Legal, Observed: true,
 			What: "Close after the peer has closed returns an error, as coder/websocket's NetConn does (failed to close WebSocket: ... connection reset by peer)"},
@@ -46,7 +46,7 @@ func Libraries() []Entry {
 		{Transport: library("zoo-ssh-channel", func(e *end) net.Conn { return sshChannel{Conn: e, e: e} }),
 			Kind: Broken, Target: catalogue.CloseUnblocks.ID, Want: "B.Read after Close",
 			What: "Close after the peer closed returns io.EOF and leaves unread data readable (x/crypto/ssh channel.go writePacket, buffer.go Read)"},
-	}
+	}, seqPackets()...)
 }
 
 // library is a custom transport over a healthy queue whose endpoints wrap

@@ -162,6 +162,19 @@ func plain(err error) error {
 // whatever it queued.
 type hidesAccepted struct{ Conn }
 
+// overReports is the other way round: a Write that times out reports all
+// its bytes, whatever it queued, so the peer reads fewer bytes than the
+// Writes reported.
+type overReports struct{ Conn }
+
+func (c overReports) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		n = len(p)
+	}
+	return n, err
+}
+
 func (c hidesAccepted) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -300,8 +313,11 @@ func (c voidWrites) Write(p []byte) (int, error) {
 type framed struct {
 	Conn
 	dropRest, emptyIsEOF bool
+	halfFrames           bool // a Write that fails partway reports 0 and leaves the partial frame on the wire
+	wholeLength          bool // a Read shorter than the frame reports the frame's length, with io.ErrShortBuffer
 
-	wmu sync.Mutex
+	wmu  sync.Mutex
+	dead error // the error of a Write that left a partial frame: every later Write fails with it
 
 	rmu  sync.Mutex
 	hdr  [4]byte
@@ -314,8 +330,14 @@ type framed struct {
 func (c *framed) Write(p []byte) (int, error) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	if c.dead != nil {
+		return 0, c.dead
+	}
 	frame := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(p)), uint32(len(p)))
-	if _, err := c.Conn.Write(append(frame, p...)); err != nil {
+	if n, err := c.Conn.Write(append(frame, p...)); err != nil {
+		if n > 0 && !c.halfFrames {
+			c.dead = err // the peer would read the rest of the stream as this frame's: end it
+		}
 		return 0, err
 	}
 	return len(p), nil
@@ -342,6 +364,11 @@ func (c *framed) Read(p []byte) (int, error) {
 		c.rest, c.body, c.hn = c.body, nil, 0
 	}
 	n := copy(p, c.rest)
+	if c.wholeLength && n < len(c.rest) {
+		whole := len(c.rest)
+		c.rest = nil
+		return whole, io.ErrShortBuffer
+	}
 	c.rest = c.rest[n:]
 	if c.dropRest {
 		c.rest = nil
