@@ -2,7 +2,6 @@ package suites
 
 import (
 	"errors"
-	"fmt"
 	"net"
 	"os"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // An expired read deadline MUST fail Read with an error that is a net.Error
@@ -54,7 +54,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(10*time.Millisecond))
 	err := within(opBound, "A's blocked Write, given a 10 ms deadline (ignored deadline?)", func() error { return <-f.done })
 	if err == nil {
-		Fail(fmt.Sprintf("%d bytes accepted without blocking", f.accepted.Load()))
+		Fail(units.Bytes(f.accepted.Load()) + " accepted without blocking")
 	}
 	var werr *pattern.WriteError
 	if errors.As(err, &werr) {
@@ -62,7 +62,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	}
 	expectTimeout(err, "Write past its deadline")
 	total := f.accepted.Load()
-	c.Observe(fmt.Sprintf("timeout after %d B", total), map[string]any{"accepted_bytes": total})
+	c.Observe("timeout after "+units.Bytes(int64(total)), map[string]any{"accepted_bytes": total})
 
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{

@@ -12,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/expect"
 	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/units"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
@@ -232,7 +233,7 @@ func readOutcome(events []string, bytes, want int) string {
 
 // readSummary is the reads with the data's size.
 func readSummary(events []string, bytes int) string {
-	return strings.ReplaceAll(strings.Join(events, ", "), "data", fmt.Sprintf("%d B", bytes))
+	return strings.ReplaceAll(strings.Join(events, ", "), "data", units.Bytes(int64(bytes)))
 }
 
 // eventName is errName, with "ok" for nil and "blocks" for a hung call.

@@ -46,7 +46,7 @@ var _ = behaviour(catalogue.CapacityDecomposition, 10*time.Second, func(ctx Spec
 				return cp, nil
 			}
 			if err != nil {
-				err = fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err)
+				err = fmt.Errorf("method %s, %s accepted: %w", cp.Method, units.Bytes(cp.AcceptedBytes), err)
 			}
 			return cp, err
 		}

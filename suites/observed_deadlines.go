@@ -13,6 +13,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // After a Write has timed out a kernel stream MUST stay usable: the bytes
@@ -49,7 +50,7 @@ var _ = behaviour(catalogue.WriteTimeoutUsable, 10*time.Second, func(ctx SpecCon
 	values := map[string]any{"accepted_bytes": accepted, "timeout_error": eventName(err)}
 	sign := timeoutSign(err)
 	if sign == "" {
-		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(err), accepted), values)
+		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %s", eventName(err), units.Bytes(int64(accepted))), values)
 		return
 	}
 	values["timeout_sign"] = sign
@@ -91,7 +92,7 @@ var _ = behaviour(catalogue.WriteTimeoutUsable, 10*time.Second, func(ctx SpecCon
 	if sign != signDeadlineExceeded {
 		said = " (" + sign + ")"
 	}
-	c.Outcome(outcome, fmt.Sprintf("timeout after %d B%s, then %s", accepted, said, outcome), values)
+	c.Outcome(outcome, fmt.Sprintf("timeout after %s%s, then %s", units.Bytes(int64(accepted)), said, outcome), values)
 })
 
 // The ways net.Conn's documentation lets a caller recognise a timeout,

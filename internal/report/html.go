@@ -5,14 +5,18 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 //go:embed html.tmpl
 var pageSource string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"bytes": Bytes,
+	"bytes": units.Bytes,
 	"join":  func(s []string) string { return strings.Join(s, ", ") },
+	"add":   func(a, b float64) float64 { return a + b },
+	"sub":   func(a, b float64) float64 { return a - b },
 }).Parse(pageSource))
 
 // htmlCell is one matrix cell: a CSS class for its colour, a short text

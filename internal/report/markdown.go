@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/streamspec/streamspec/internal/units"
+
 	"github.com/streamspec/streamspec/internal/measure"
 )
 
@@ -86,10 +88,11 @@ func (r *Report) Markdown(w io.Writer) error {
 		p("| transport | accepted | sender queue (unsent) | in flight | receiver queue | SO_SNDBUF | SO_RCVBUF | pipe size | conserved | method | notes |")
 		p("|---|---|---|---|---|---|---|---|---|---|---|")
 		for _, c := range bars {
-			unsent, inFlight, receiver, _ := c.Parts()
-			p("| %s | %s | %s | %s | %s | %s | %s | %s | %v | %s | %s |", md(c.Label), Bytes(c.AcceptedBytes),
+			parts := c.Parts()
+			unsent, inFlight, receiver := parts.Unsent, parts.InFlight, parts.Receiver
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %v | %s | %s |", md(c.Label), units.Bytes(c.AcceptedBytes),
 				known(c.SenderQueuedBytes, unsent), known(c.InFlightBytes, inFlight), known(c.ReceiverQueuedBytes, receiver),
-				Bytes(c.SoSndbuf), Bytes(c.SoRcvbuf), Bytes(c.PipeSize), c.Conserved, md(c.Method), md(c.Notes))
+				units.Bytes(c.SoSndbuf), units.Bytes(c.SoRcvbuf), units.Bytes(c.PipeSize), c.Conserved, md(c.Method), md(c.Notes))
 		}
 	}
 
@@ -100,7 +103,7 @@ func (r *Report) Markdown(w io.Writer) error {
 		for _, s := range r.Sweeps {
 			var pts []string
 			for _, pt := range s.Points {
-				pts = append(pts, pointLabel(s.Knob, pt)+" → "+Short(pt.AcceptedBytes))
+				pts = append(pts, pointLabel(s.Knob, pt)+" → "+units.Short(pt.AcceptedBytes))
 			}
 			p("| %s | %s | %s |", md(r.Label(Transport{Name: s.Transport, Env: s.Env})), md(s.Knob), md(strings.Join(pts, ", ")))
 		}
@@ -176,7 +179,7 @@ func pointLabel(knob string, pt measure.SweepPoint) string {
 	if knob == "path" {
 		return fmt.Sprint(pt.Setting)
 	}
-	return Short(pt.Setting)
+	return units.Short(pt.Setting)
 }
 
 // known formats a decomposed part, or n/a when its counter was unreadable.
@@ -184,11 +187,11 @@ func known(counter, part int64) string {
 	if counter < 0 {
 		return "n/a"
 	}
-	return Bytes(part)
+	return units.Bytes(part)
 }
 
 // md makes s safe inside a Markdown table cell.
 func md(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(asciiFields(s), " ")
 	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
 }

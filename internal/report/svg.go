@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/streamspec/streamspec/internal/units"
+
 	"github.com/streamspec/streamspec/internal/measure"
 )
 
@@ -46,41 +48,58 @@ type barRow struct {
 	Label        string
 	Y, TextY     float64
 	Segs         []barSeg
-	Total        string
+	Accepted     int64  // what the segments add up to; the test reads it
+	Total        string // the accepted bytes, as the label says them
 	TotalX       float64
+	Range        *rangeMark // the samples' least to most, when they differ
+	Note         string     // what no segment shows: a sender's charge, overcounting
+	NoteX        float64
 	Title        string
 	Unattributed bool
+}
+
+// rangeMark is a whisker from the least to the most of a bar's samples.
+type rangeMark struct {
+	X1, X2, Y float64
+	Title     string
 }
 
 // barChart is a horizontal stacked bar per transport.
 type barChart struct {
 	Width, Height, X0, X1, Top, Bottom, LabelX float64
 	Rows                                       []barRow
-	Ticks                                      []tick
+	Ticks                                      []byteTick
 	Legend                                     []legendItem
 }
 
+// byteTick is an axis tick at a byte count.
+type byteTick struct {
+	tick
+	Bytes int64
+}
+
 const (
-	chartW   = 760.0
+	chartW   = 960.0
 	barH     = 18.0
 	barGap   = 10.0
 	labelW   = 190.0
 	legendH  = 26.0
 	axisH    = 22.0
-	totalPad = 92.0
+	totalPad = 300.0 // the total, its range and a note after the longest bar
 )
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
-// capacityChart draws the capacity bars on one scale.
+// capacityChart draws the capacity bars on one scale. Each bar is the
+// accepted bytes, split into the disjoint places they were (Parts); a
+// counter that counts bytes another segment already shows is a note.
 func capacityChart(bars []CapacityBar) *barChart {
 	if len(bars) == 0 {
 		return nil
 	}
 	var top int64 = 1
 	for _, b := range bars {
-		u, f, rq, o := b.Parts()
-		top = max(top, b.AcceptedBytes, u+f+rq+o)
+		top = max(top, b.AcceptedBytes, b.Max)
 	}
 	step := niceStep(top, 5)
 	top = (top + step - 1) / step * step
@@ -94,32 +113,47 @@ func capacityChart(bars []CapacityBar) *barChart {
 	}
 	y := c.Top
 	for _, b := range bars {
-		unsent, inFlight, receiver, other := b.Parts()
-		row := barRow{Label: b.Label, Y: y, TextY: y + barH - 5, Total: Short(b.AcceptedBytes),
-			Title: fmt.Sprintf("%s: %s accepted before Write blocked (%s)", b.Label, Bytes(b.AcceptedBytes), b.Method)}
+		parts := b.Parts()
+		row := barRow{Label: b.Label, Y: y, TextY: y + barH - 5, Accepted: b.AcceptedBytes, Total: units.Short(b.AcceptedBytes),
+			Title: fmt.Sprintf("%s: %s accepted before Write blocked (%s)", b.Label, units.Bytes(b.AcceptedBytes), b.Method)}
 		x := int64(0)
 		for _, s := range []struct {
 			n            int64
 			color, title string
 		}{
-			{unsent, colUnsent, "sender queue, not yet sent"}, {inFlight, colInFlight, "in flight, unacknowledged"},
-			{receiver, colReceiver, "receiver queue, unread"}, {other, colOther, "not attributed to a queue"},
+			{parts.Unsent, colUnsent, "sender queue, not yet sent"}, {parts.InFlight, colInFlight, "in flight, unacknowledged"},
+			{parts.Receiver, colReceiver, "receiver queue, unread"}, {parts.Unattributed, colOther, "not attributed to a queue"},
 		} {
 			if s.n <= 0 {
 				continue
 			}
 			row.Segs = append(row.Segs, barSeg{X: scale(x), Y: y, W: round1(scale(x+s.n) - scale(x)), Color: s.color,
-				Title: fmt.Sprintf("%s: %s %s", b.Label, Bytes(s.n), s.title)})
+				Title: fmt.Sprintf("%s: %s %s", b.Label, units.Bytes(s.n), s.title)})
 			x += s.n
 		}
-		row.Unattributed = other > 0
-		row.TotalX = scale(x) + 6
+		end := scale(x)
+		if b.Samples > 1 && b.Min != b.Max {
+			row.Range = &rangeMark{X1: scale(b.Min), X2: scale(b.Max), Y: y + barH/2,
+				Title: fmt.Sprintf("%s: %s accepted on %s", b.Label, units.BytesRange(b.Min, b.Max, units.Bytes), units.Count(b.Samples, "fresh pair", "fresh pairs"))}
+			row.Total += " (" + units.BytesRange(b.Min, b.Max, units.Short) + ")"
+			end = max(end, scale(b.Max))
+		}
+		row.TotalX = end + 6
+		row.NoteX = row.TotalX + 7*float64(len([]rune(row.Total))) + 10
+		switch {
+		case parts.Charged > 0:
+			row.Note = fmt.Sprintf("sender charged %s for them", units.Short(parts.Charged))
+			row.Title += fmt.Sprintf("; the sender's counter charges %s for these bytes (payload plus overhead), which sit in the receiver's queue", units.Bytes(parts.Charged))
+		case parts.Overcounted > 0:
+			row.Note = fmt.Sprintf("counters exceed it by %s", units.Short(parts.Overcounted))
+		}
+		row.Unattributed = parts.Unattributed > 0
 		c.Rows = append(c.Rows, row)
 		y += barH + barGap
 	}
 	c.Bottom = y
 	for v := int64(0); v <= top; v += step {
-		c.Ticks = append(c.Ticks, tick{X: scale(v), Y: y + 14, Label: Short(v)})
+		c.Ticks = append(c.Ticks, byteTick{tick{X: scale(v), Y: y + 14, Label: units.Short(v)}, v})
 	}
 	c.Height = y + axisH
 	return c
@@ -220,7 +254,7 @@ func (r *Report) sweepChart(knob string, ss []Sweep) lineChart {
 	top = (top + step - 1) / step * step
 	yOf := func(n int64) float64 { return round1(c.Y1 - float64(n)/float64(top)*(c.Y1-c.Y0)) }
 	for v := int64(0); v <= top; v += step {
-		c.YTicks = append(c.YTicks, tick{X: c.X0 - 6, Y: yOf(v), Label: Short(v)})
+		c.YTicks = append(c.YTicks, tick{X: c.X0 - 6, Y: yOf(v), Label: units.Short(v)})
 	}
 	switch {
 	case categorical:
@@ -244,7 +278,7 @@ func (r *Report) sweepChart(knob string, ss []Sweep) lineChart {
 				se.Points += " "
 			}
 			se.Points += fmt.Sprintf("%v,%v", x, y)
-			se.Dots = append(se.Dots, dot{X: x, Y: y, Title: fmt.Sprintf("%s, %s = %s: %s accepted", name, knob, pointLabel(knob, p), Bytes(p.AcceptedBytes))})
+			se.Dots = append(se.Dots, dot{X: x, Y: y, Title: fmt.Sprintf("%s, %s = %s: %s accepted", name, knob, pointLabel(knob, p), units.Bytes(p.AcceptedBytes))})
 		}
 		c.Series = append(c.Series, se)
 		c.Legend = append(c.Legend, legend(c.X0+float64(i%5)*136, 4+float64(i/5)*16, color, name))

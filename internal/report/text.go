@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // TextOptions shape the terminal matrix.
@@ -345,7 +347,7 @@ func (t *textWriter) capacities() {
 		for _, n := range []int64{c.AcceptedBytes, c.SenderQueuedBytes, c.InFlightBytes, c.ReceiverQueuedBytes, c.SoSndbuf, c.SoRcvbuf, c.PipeSize} {
 			v := "-"
 			if n >= 0 {
-				v = Short(n)
+				v = units.Short(n)
 			}
 			s += pad(v, utf8.RuneCountInString(v), 11)
 		}

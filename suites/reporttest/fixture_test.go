@@ -12,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/expect"
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // A fixed Ginkgo report for the report's golden and browser tests: every
@@ -69,7 +70,7 @@ func fixtureReport() types.Report {
 		add(name, "integrity", pass, "")
 		accepted := map[string]int64{"tcp4": 4194304, "unix": 212992, "unix-socketpair": 212992, "os-pipe": 65536, "tls": 4128768, "my-mux": 1 << 20}[name]
 		add(name, "backpressure", pass, "", observe(fmt.Sprintf("blocked after %d B", accepted), map[string]any{"accepted_bytes": accepted}))
-		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(report.Short(accepted), nil))...)
+		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(units.Short(accepted), nil))...)
 		switch name {
 		case "net-pipe":
 			add(name, "half-close", skip, report.UnsupportedPrefix+"net-pipe lacks close-write")
@@ -169,15 +170,16 @@ func fixtureCapacity(transport string, parallel bool) []types.ReportEntry {
 	switch transport {
 	case "tcp4":
 		c = measure.Capacity{AcceptedBytes: 4194304, SenderQueuedBytes: 2621440, SenderUnsentBytes: 1572864, InFlightBytes: 1048576,
-			ReceiverQueuedBytes: 1572864, SoSndbuf: 2626560, SoRcvbuf: 131072, PipeSize: -1, Method: "nonblocking-syscall", Conserved: true, SettleMillis: 100}
+			ReceiverQueuedBytes: 1572864, SoSndbuf: 2626560, SoRcvbuf: 131072, PipeSize: -1, Method: "nonblocking-syscall", Conserved: true, SettleMillis: 100,
+			Kind: harness.KindTCP}
 		knob = "so_sndbuf"
 	case "unix", "unix-socketpair":
-		c = measure.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
-			SoSndbuf: 212992, SoRcvbuf: 212992, PipeSize: -1, Method: "nonblocking-syscall", Notes: "SIOCOUTQ counts truesize"}
+		c = measure.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: 218112, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
+			SoSndbuf: 212992, SoRcvbuf: 212992, PipeSize: -1, Method: "nonblocking-syscall", Notes: "SIOCOUTQ counts truesize", Kind: harness.KindUnix}
 		knob = "so_sndbuf"
 	case "os-pipe":
 		c = measure.Capacity{AcceptedBytes: 65536, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 65536,
-			SoSndbuf: -1, SoRcvbuf: -1, PipeSize: 65536, Method: "nonblocking-syscall", Conserved: true}
+			SoSndbuf: -1, SoRcvbuf: -1, PipeSize: 65536, Method: "nonblocking-syscall", Conserved: true, Kind: harness.KindPipe}
 		knob = "pipe_size"
 	default:
 		return nil

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamspec/streamspec/internal/units"
+
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/pair"
@@ -217,5 +219,5 @@ func size(n int64) string {
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
-	return fmt.Sprintf("%d B", n)
+	return units.Bytes(int64(n))
 }
