@@ -12,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/expect"
 	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/internal/units"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
@@ -65,7 +66,7 @@ func (c *specRun) must(what string, err error) {
 	if !expect.OnlyRecorded(c.Kind) || bound.IsPanic(err) {
 		Fail(fmt.Sprintf("%s: %v", what, err))
 	}
-	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error()})
+	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error(), report.StepError: err.Error()})
 	panic(observationEnded{})
 }
 

@@ -137,3 +137,25 @@ func CheckWakeup(goos string, kind harness.Kind, pageSize int64, w measure.Wakeu
 	}
 	return nil
 }
+
+// WakeupRule names the kernel's readiness rule that every sample of a
+// wake-up satisfied, for the kind of the writer's descriptor on goos:
+// the categorical outcome a report compares, where the bytes drained vary
+// with the timing of window updates. "" where no rule is known (not
+// Linux, another kind) or a sample broke it.
+func WakeupRule(goos string, kind harness.Kind, pageSize int64, samples []measure.Wakeup) string {
+	rule := map[harness.Kind]string{
+		harness.KindPipe: "writable once a page is freed",
+		harness.KindUnix: "writable at a quarter of SO_SNDBUF charged",
+		harness.KindTCP:  "writable at two thirds of SO_SNDBUF queued",
+	}[kind]
+	if goos != "linux" || rule == "" || len(samples) == 0 {
+		return ""
+	}
+	for _, w := range samples {
+		if CheckWakeup(goos, kind, pageSize, w) != nil {
+			return ""
+		}
+	}
+	return rule
+}
