@@ -61,3 +61,16 @@ func TestErrorCells(t *testing.T) {
 		t.Errorf("an error beside values: %+v", row)
 	}
 }
+
+// Where every pair woke by one kernel rule, the rule is compared, not
+// the bytes drained, which move with the timing of window updates.
+func TestOutcomeOverSpread(t *testing.T) {
+	r := spreads(map[string][]int64{"tcp4": {393216, 393216}, "tcp6": {1310720, 1441792}, "unix": {196608}})
+	for i, o := range []string{"two thirds", "two thirds", "a quarter"} {
+		r.Results[i].Values = map[string]any{"outcome": o}
+	}
+	r.Derive()
+	if got := r.Rows[0].Verdict; got != "differs: TCP (tcp4, tcp6) vs unix" {
+		t.Errorf("%q", got)
+	}
+}

@@ -236,14 +236,16 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 	return Differs, "differs: " + strings.Join(parts, " vs ")
 }
 
-// group partitions cells by key, and spreads that meet every cell of
-// the group, in column order.
+// group partitions cells by key, in column order; where the key is a
+// spread's, by spreads that meet every cell of the group.
 func group(class string, cs []cell) [][]cell {
 	var out [][]cell
 	for _, c := range cs {
+		k := key(class, c.res)
+		byRange := strings.Contains(k, "\x00spread\x00")
 		i := slices.IndexFunc(out, func(g []cell) bool {
-			return key(class, g[0].res) == key(class, c.res) &&
-				!slices.ContainsFunc(g, func(o cell) bool { return !meets(o.res.Spread, c.res.Spread) })
+			return key(class, g[0].res) == k &&
+				!(byRange && slices.ContainsFunc(g, func(o cell) bool { return !meets(o.res.Spread, c.res.Spread) }))
 		})
 		if i < 0 {
 			out, i = append(out, nil), len(out)
