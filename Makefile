@@ -14,7 +14,7 @@ LOAD    ?= cpu
 TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium \
            haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream stunnel4|stunnel:stunnel4
 
-.PHONY: all test conformance gallery lint tools bench soak
+.PHONY: all test conformance reference gallery lint tools bench soak
 
 all: lint test
 
@@ -31,6 +31,13 @@ test: tools
 conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
+
+## reference: the reference columns (tcp4, unix, os-pipe) that a run of custom
+## transports alone is shown beside, for this OS, from a fresh built-in run:
+## writes internal/report/reference/$GOOS.json, with its kernel, Go and date
+reference: conformance
+	$(GO) run ./cmd/streamspec-report reference out/report/suites/TestBuiltin/conformance.json > out/reference.json
+	mv out/reference.json internal/report/reference/$$($(GO) env GOOS).json
 
 ## lint: gofmt, go vet on Linux and for macOS (amd64 and arm64), scripts free of what bash 3.2 lacks
 lint:

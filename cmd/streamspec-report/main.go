@@ -4,6 +4,7 @@
 //	streamspec-report merge [-o DIR] linux.json darwin.json ...
 //	streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
 //	streamspec-report expectations report.json
+//	streamspec-report reference report.json > internal/report/reference/GOOS.json
 //
 // merge combines the reports of several machines (the Linux and macOS CI
 // legs) into one matrix whose columns are transport@os, writes
@@ -12,7 +13,9 @@
 // from any OS with the expectation tables and prints, as Go source to
 // paste into harness/expectations.go and its neighbours, the rows to add
 // or change: inferred rows the run confirmed become measured, with the
-// kernel, Go release and date the report carries.
+// kernel, Go release and date the report carries. reference writes, from
+// a report of the built-in transports, the reference columns a run of
+// custom transports alone is shown beside (make reference).
 package main
 
 import (
@@ -30,7 +33,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 const usage = `usage:
   streamspec-report merge [-o DIR] a.json b.json ...
   streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
-  streamspec-report expectations report.json`
+  streamspec-report expectations report.json
+  streamspec-report reference report.json`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -45,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = show(args[1:], stdout, stderr)
 	case "expectations":
 		err = expectations(args[1:], stdout, stderr)
+	case "reference":
+		err = reference(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -151,4 +157,21 @@ func wantColor(mode string, w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && report.ColorTerminal(f)
+}
+
+// reference writes the reference columns of a built-in run's report.
+func reference(args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return &usageError{"reference: give one report of the built-in transports"}
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := report.Read(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	return report.WriteReference(stdout, rep)
 }

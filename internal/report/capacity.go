@@ -70,14 +70,18 @@ func (r *Report) CapacityBars() []CapacityBar {
 	type key struct{ env, transport, behaviour, method string }
 	groups := map[key][]Capacity{}
 	var order []key
-	for _, c := range r.Capacities {
+	all := r.Capacities
+	if r.Reference != nil {
+		all = append(slices.Clone(all), r.Reference.Capacities...)
+	}
+	for _, c := range all {
 		k := key{c.Env, c.Transport, c.Behaviour, c.Method}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], c)
 	}
-	col := indexOf(r.Columns(), func(t Transport) string { return t.Name + "@" + t.Env })
+	col := indexOf(r.Shown(), func(t Transport) string { return t.Name + "@" + t.Env })
 	slices.SortStableFunc(order, func(a, b key) int {
 		return cmp.Compare(col[a.transport+"@"+a.env], col[b.transport+"@"+b.env])
 	})

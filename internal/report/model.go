@@ -25,6 +25,9 @@ type Report struct {
 	Sweeps        []Sweep       `json:"sweeps"`
 	Rows          []Row         `json:"rows"`   // derived by Derive, one per behaviour
 	Totals        Totals        `json:"totals"` // derived by Derive
+	// Reference is set on a run of custom transports alone: the kernel's
+	// transports on the same OS to compare them with (AttachReference).
+	Reference *Reference `json:"reference,omitempty"`
 }
 
 // Environment is the machine one run happened on. ID is what columns and
@@ -147,6 +150,9 @@ type Row struct {
 	// Unexpected names the columns whose result differs from an inferred
 	// expectation (it passed), e.g. "differs from the inferred expectation on tcp4, tcp6".
 	Unexpected string `json:"unexpected,omitempty"`
+	// Like says, with reference columns, which of the kernel's transports
+	// behave as the report's do, e.g. "like TCP, not a Unix socket and a pipe".
+	Like string `json:"like,omitempty"`
 }
 
 // Totals counts results by verdict.

@@ -87,7 +87,7 @@ func (t *textWriter) line(s string) { t.b.WriteString(strings.TrimRight(s, " ") 
 func pad(s string, visible, n int) string { return s + strings.Repeat(" ", max(0, n-visible)) }
 
 func (t *textWriter) layout() {
-	t.cols = t.r.Columns()
+	t.cols = t.r.Shown()
 	t.colW = 4 // "n/a" and a space
 	for _, c := range t.cols {
 		t.heads = append(t.heads, t.r.Label(c))
@@ -130,6 +130,11 @@ func (t *textWriter) header() {
 		}
 	}
 	t.line(t.r.Totals.Describe())
+	for _, l := range wrap(t.r.Reference.Provenance(), t.width) {
+		if l != "" {
+			t.line(l)
+		}
+	}
 	for _, c := range t.cols {
 		if c.Unavailable != "" {
 			t.line(cut(t.r.Label(c)+" unavailable here: "+c.Unavailable, t.width))
@@ -243,7 +248,7 @@ func letters(r *Report, b Behaviour) valueLetters {
 		return v
 	}
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	for _, c := range r.Columns() {
+	for _, c := range r.Shown() {
 		res, ok := r.Result(b.ID, c)
 		if !ok || res.Verdict != Pass || res.Summary == "" || v.letter[res.Summary] != "" {
 			continue

@@ -85,7 +85,7 @@ func (r *Report) deriveRow(b Behaviour) Row {
 // differs from an inferred expectation.
 func (row Row) Text() string {
 	text := row.Verdict
-	for _, extra := range []string{row.Untested, row.Unexpected} {
+	for _, extra := range []string{row.Like, row.Untested, row.Unexpected} {
 		if extra != "" {
 			text += "; " + extra
 		}
@@ -101,10 +101,14 @@ func (row Row) Parenthesised() string {
 			extra = append(extra, e)
 		}
 	}
-	if len(extra) == 0 {
-		return row.Verdict
+	v := row.Verdict
+	if row.Like != "" {
+		v += "; " + row.Like
 	}
-	return row.Verdict + " (" + strings.Join(extra, "; ") + ")"
+	if len(extra) == 0 {
+		return v
+	}
+	return v + " (" + strings.Join(extra, "; ") + ")"
 }
 
 // consistent reports whether every transport gave the same outcome in

@@ -3,6 +3,7 @@ package reporttest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -190,4 +191,16 @@ func fixtureCapacity(transport string, parallel bool) []types.ReportEntry {
 		s.Points = append(s.Points, measure.SweepPoint{Setting: setting, AcceptedBytes: setting * int64(2+i%2)})
 	}
 	return []types.ReportEntry{fixtureEntry(measure.EntryCapacity, c, parallel), fixtureEntry(measure.EntrySweep, s, !parallel)}
+}
+
+// customFixture is the fixture's custom transport alone: a run of a
+// user's transport, shown beside the reference columns shipped for Linux.
+func customFixture() *report.Report {
+	r := fixtureReport()
+	r.SpecReports = slices.DeleteFunc(r.SpecReports, func(s types.SpecReport) bool {
+		return len(s.ContainerHierarchyTexts) > 1 && s.ContainerHierarchyTexts[1] != "my-mux"
+	})
+	rep := report.FromGinkgo(r, fixtureCatalogue, nil, fixtureEnv)
+	rep.AttachReference()
+	return rep
 }
