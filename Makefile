@@ -14,7 +14,7 @@ LOAD    ?= cpu
 TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium \
            haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream stunnel4|stunnel:stunnel4
 
-.PHONY: all test conformance reference gallery lint tools bench soak
+.PHONY: all test conformance stable reference gallery lint tools bench soak
 
 all: lint test
 
@@ -31,6 +31,13 @@ test: tools
 conformance: tools
 	$(GINKGO) run -p ./suites
 	@scripts/publish-matrix.sh out/report/suites/TestBuiltin/conformance.md
+
+## stable: the built-in matrix twice, in fresh runs; fails unless the two
+## verdict columns are the same
+stable: tools
+	STREAMSPEC_REPORT_DIR=out/report/stable-1 $(GINKGO) run -p ./suites
+	STREAMSPEC_REPORT_DIR=out/report/stable-2 $(GINKGO) run -p ./suites
+	$(GO) run ./cmd/streamspec-report verdicts out/report/stable-1/conformance.json out/report/stable-2/conformance.json
 
 ## reference: the reference columns (tcp4, unix, os-pipe) that a run of custom
 ## transports alone is shown beside, for this OS, from a fresh built-in run:

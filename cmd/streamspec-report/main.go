@@ -5,6 +5,7 @@
 //	streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
 //	streamspec-report expectations report.json
 //	streamspec-report reference report.json > internal/report/reference/GOOS.json
+//	streamspec-report verdicts run1.json run2.json
 //
 // merge combines the reports of several machines (the Linux and macOS CI
 // legs) into one matrix whose columns are transport@os, writes
@@ -15,7 +16,9 @@
 // or change: inferred rows the run confirmed become measured, with the
 // kernel, Go release and date the report carries. reference writes, from
 // a report of the built-in transports, the reference columns a run of
-// custom transports alone is shown beside (make reference).
+// custom transports alone is shown beside (make reference). verdicts
+// compares the verdict columns of two runs and fails if any row differs
+// (make stable runs the built-in matrix twice and compares them).
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/streamspec/streamspec/internal/report"
 )
@@ -34,7 +38,8 @@ const usage = `usage:
   streamspec-report merge [-o DIR] a.json b.json ...
   streamspec-report show [-format text|md|json|html] [-color auto|always|never] report.json
   streamspec-report expectations report.json
-  streamspec-report reference report.json`
+  streamspec-report reference report.json
+  streamspec-report verdicts run1.json run2.json`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -51,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = expectations(args[1:], stdout, stderr)
 	case "reference":
 		err = reference(args[1:], stdout)
+	case "verdicts":
+		err = verdicts(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -164,14 +171,58 @@ func reference(args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return &usageError{"reference: give one report of the built-in transports"}
 	}
-	f, err := os.Open(args[0])
+	rep, err := readReport(args[0])
 	if err != nil {
 		return err
+	}
+	return report.WriteReference(stdout, rep)
+}
+
+// verdicts prints the two runs' verdict columns side by side where they
+// differ, and fails if any row does.
+func verdicts(args []string, stdout io.Writer) error {
+	if len(args) != 2 {
+		return &usageError{"verdicts: give two reports"}
+	}
+	a, err := readReport(args[0])
+	if err != nil {
+		return err
+	}
+	b, err := readReport(args[1])
+	if err != nil {
+		return err
+	}
+	differ := 0
+	for _, row := range a.Rows {
+		other := b.Row(row.Behaviour)
+		if row.Status == other.Status && row.Text() == other.Text() {
+			continue
+		}
+		differ++
+		fmt.Fprintf(stdout, "%s:\n  %s: %s (%s)\n  %s: %s (%s)\n", row.Behaviour, args[0], row.Text(), row.Status, args[1], other.Text(), other.Status)
+	}
+	for _, row := range b.Rows {
+		if !slices.ContainsFunc(a.Rows, func(x report.Row) bool { return x.Behaviour == row.Behaviour }) {
+			differ++
+			fmt.Fprintf(stdout, "%s: only in %s\n", row.Behaviour, args[1])
+		}
+	}
+	if differ > 0 {
+		return fmt.Errorf("%d of %d verdicts differ between the two runs", differ, len(a.Rows))
+	}
+	fmt.Fprintf(stdout, "the %d verdicts of the two runs are the same\n", len(a.Rows))
+	return nil
+}
+
+func readReport(path string) (*report.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	rep, err := report.Read(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w", args[0], err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return report.WriteReference(stdout, rep)
+	return rep, nil
 }

@@ -84,7 +84,11 @@ func (r *Report) Derive() {
 	for _, b := range r.Behaviours {
 		row := r.deriveRow(b)
 		if row.Like = r.likeness(b); row.Like != "" {
+			// The reference columns are the comparison the note made.
 			row.Verdict = strings.TrimSuffix(row.Verdict, ", the only transport tested")
+			if b.Class != "contract" {
+				row.Verdict = strings.Replace(row.Verdict, "holds on ", "seen on ", 1)
+			}
 		}
 		r.Rows = append(r.Rows, row)
 	}

@@ -202,6 +202,8 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 	}
 	if len(fail) > 0 {
 		switch {
+		case len(tested) == 1:
+			return Fails, "fails on " + fail[0].label
 		case len(pass) == 0:
 			return Fails, "fails on every transport tested"
 		case len(fail) == 1:
