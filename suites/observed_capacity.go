@@ -191,7 +191,7 @@ func sweep(ctx SpecContext, c *specRun, knob string, settings []int) {
 	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	var cells []string
 	for _, p := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s", units.Digits(p.Setting), units.Digits(p.AcceptedBytes)))
+		cells = append(cells, units.Short(p.Setting)+" → "+units.Short(p.AcceptedBytes))
 	}
 	if n := s.NoiseNote(); n != "" {
 		cells = append(cells, n)

@@ -32,8 +32,8 @@ var _ = behaviour(catalogue.InFlight, 20*time.Second, func(ctx SpecContext, c *s
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
 	AddReportEntry(measure.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s", units.Digits(cp.SenderUnsentBytes),
-		units.Digits(cp.InFlightBytes), units.Digits(cp.ReceiverQueuedBytes), units.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
+	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s", units.Bytes(cp.SenderUnsentBytes),
+		units.Bytes(cp.InFlightBytes), units.Bytes(cp.ReceiverQueuedBytes), units.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
 	c.must("bytes in flight", threeTerms(cp))
 })
 
@@ -74,7 +74,7 @@ var _ = behaviour(catalogue.CapacityPath, 60*time.Second, func(ctx SpecContext, 
 	}
 	var cells []string
 	for _, pt := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s, %s in flight", pt.Label, units.Bytes(pt.AcceptedBytes), units.Digits(pt.Extra["in_flight_bytes"])))
+		cells = append(cells, fmt.Sprintf("%s: %s, %s in flight", pt.Label, units.Bytes(pt.AcceptedBytes), units.Bytes(pt.Extra["in_flight_bytes"])))
 	}
 	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{

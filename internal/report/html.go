@@ -120,7 +120,7 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	switch res.Verdict {
 	case Pass:
 		if res.Error() != "" {
-			out.Class, out.Text = "error", "❗ "+cut(res.Summary, 80)
+			out.Class, out.Text = "error", "error: "+cut(res.Summary, 80)
 			break
 		}
 		switch {

@@ -111,6 +111,10 @@ func (r *Report) Markdown(w io.Writer) error {
 		if len(beh.Needs) > 0 {
 			what += "; needs " + md(strings.Join(beh.Needs, ", "))
 		}
+		if beh.Rule == "" {
+			m.line("- `%s` (%s)", beh.ID, what)
+			continue
+		}
 		m.para(fmt.Sprintf("- `%s` (%s): ", beh.ID, what), "  ", md(beh.Rule))
 	}
 
@@ -198,6 +202,7 @@ func (r *Report) mdArea(m *mdWriter, area Area, cols []Transport) {
 		m.table(build(block, verdictInTable))
 	}
 	m.line("")
+	listed := false
 	for _, beh := range area.Behaviours {
 		var notes []string
 		row := r.Row(beh.ID)
@@ -218,9 +223,12 @@ func (r *Report) mdArea(m *mdWriter, area Area, cols []Transport) {
 		}
 		if len(notes) > 0 {
 			m.para(fmt.Sprintf("- `%s`: ", beh.ID), "  ", md(strings.Join(notes, " · ")))
+			listed = true
 		}
 	}
-	m.line("")
+	if listed {
+		m.line("")
+	}
 }
 
 // chunk splits cs into blocks of at most n.
