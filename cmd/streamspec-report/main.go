@@ -171,7 +171,7 @@ func reference(args []string, stdout io.Writer) error {
 	if len(args) != 1 {
 		return &usageError{"reference: give one report of the built-in transports"}
 	}
-	rep, err := readReport(args[0])
+	rep, err := load(args[0])
 	if err != nil {
 		return err
 	}
@@ -184,11 +184,11 @@ func verdicts(args []string, stdout io.Writer) error {
 	if len(args) != 2 {
 		return &usageError{"verdicts: give two reports"}
 	}
-	a, err := readReport(args[0])
+	a, err := load(args[0])
 	if err != nil {
 		return err
 	}
-	b, err := readReport(args[1])
+	b, err := load(args[1])
 	if err != nil {
 		return err
 	}
@@ -212,17 +212,4 @@ func verdicts(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "the %d verdicts of the two runs are the same\n", len(a.Rows))
 	return nil
-}
-
-func readReport(path string) (*report.Report, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rep, err := report.Read(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return rep, nil
 }
