@@ -95,7 +95,7 @@ func (t Totals) Describe() string {
 func wrap(s string, width int) []string {
 	var lines []string
 	line := ""
-	for _, w := range asciiFields(s) {
+	for _, w := range asciiFields(units.Bind(s)) {
 		for utf8.RuneCountInString(w) > width { // a word longer than a line
 			if line != "" {
 				lines, line = append(lines, line), ""

@@ -15,6 +15,7 @@ var pageSource string
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
 	"bytes": units.Bytes,
 	"join":  func(s []string) string { return strings.Join(s, ", ") },
+	"bind":  units.Bind,
 	"add":   func(a, b float64) float64 { return a + b },
 	"sub":   func(a, b float64) float64 { return a - b },
 }).Parse(pageSource))
@@ -147,5 +148,6 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	if IsReference(c) {
 		out.Class += " ref"
 	}
+	out.Text = units.Bind(out.Text)
 	return out
 }

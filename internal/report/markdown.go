@@ -362,7 +362,7 @@ func known(counter, part int64) string {
 
 // md makes s safe inside a Markdown table cell.
 func md(s string) string {
-	s = strings.Join(asciiFields(s), " ")
+	s = strings.Join(asciiFields(units.Bind(s)), " ")
 	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
 }
 

@@ -115,4 +115,25 @@ func Millis(ms float64) string {
 func Unbreakable(s string) bool { return breakInNumber.FindStringIndex(s) == nil }
 
 // breakInNumber is a breaking space inside a number or before its unit.
-var breakInNumber = regexp.MustCompile(`\d[ \t\n]+(\d|(B|KiB|MiB|GiB|kB/s|MB/s|GB/s|ms|s|µs)\b)`)
+var (
+	breakInNumber = regexp.MustCompile(`\d[ \t\n]+(\d|(B|KiB|MiB|GiB|kB/s|MB/s|GB/s|ms|s|µs)\b)`)
+	spaceInNumber = regexp.MustCompile(`\d (\d{3}\b|(B|KiB|MiB|GiB|kB/s|MB/s|GB/s|ms|s|µs)\b)`)
+)
+
+// Bind joins, in text written elsewhere (a rule, a library's error), the
+// digit groups of a number and the number and its unit with no-break
+// spaces: "within 64 MiB" keeps "64 MiB" on one line.
+func Bind(s string) string {
+	for { // matches do not overlap: "1 048 576" takes two passes
+		t := spaceInNumber.ReplaceAllStringFunc(s, func(m string) string {
+			if m[2] >= '0' && m[2] <= '9' {
+				return strings.Replace(m, " ", Group, 1)
+			}
+			return strings.Replace(m, " ", Space, 1)
+		})
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}

@@ -41,3 +41,16 @@ func TestUnbreakable(t *testing.T) {
 		}
 	}
 }
+
+// Bind keeps numbers in prose whole, and leaves other spaces alone.
+func TestBind(t *testing.T) {
+	for in, want := range map[string]string{
+		"Write MUST block within 64 MiB with the reader stopped": "Write MUST block within 64" + Space + "MiB with the reader stopped",
+		"read 1 048 576 B in 2 reads":                            "read 1" + Group + "048" + Group + "576" + Space + "B in 2 reads",
+		"stalls 41 ms, 3 writes":                                 "stalls 41" + Space + "ms, 3 writes",
+	} {
+		if got := Bind(in); got != want || !Unbreakable(got) {
+			t.Errorf("Bind(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

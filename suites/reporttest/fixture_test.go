@@ -2,7 +2,6 @@ package reporttest
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -70,7 +69,7 @@ func fixtureReport() types.Report {
 		}
 		add(name, "integrity", pass, "")
 		accepted := map[string]int64{"tcp4": 4194304, "unix": 212992, "unix-socketpair": 212992, "os-pipe": 65536, "tls": 4128768, "my-mux": 1 << 20}[name]
-		add(name, "backpressure", pass, "", observe(fmt.Sprintf("blocked after %d B", accepted), map[string]any{"accepted_bytes": accepted}))
+		add(name, "backpressure", pass, "", observe("blocked after "+units.Bytes(accepted), map[string]any{"accepted_bytes": accepted}))
 		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(units.Short(accepted), nil))...)
 		switch name {
 		case "net-pipe":
@@ -85,7 +84,7 @@ func fixtureReport() types.Report {
 		}
 		unread := map[string]string{"os-pipe": "EPIPE", "net-pipe": "EOF"}[name]
 		if unread == "" {
-			unread = "ECONNRESET after 10 B"
+			unread = "ECONNRESET after " + units.Bytes(10)
 		}
 		if name == "my-mux" {
 			add(name, "close-with-unread-data", skip, report.UnsupportedPrefix+"my-mux lacks descriptor")
@@ -111,7 +110,7 @@ func fixtureReport() types.Report {
 			add(name, "write-deadline", fail, "Write past its deadline: error \"io: read/write on closed pipe\" | is not a net.Error\nExpected\n    <bool>: false")
 		}
 		if name == "tcp4" {
-			add(name, "nagle-delayed-ack", pass, "", observe("stalls 41 ms", map[string]any{"median_ms": 41.2, "samples": 15}))
+			add(name, "nagle-delayed-ack", pass, "", observe("stalls "+units.Millis(41), map[string]any{"median_ms": 41.2, "samples": 15}))
 		} else {
 			add(name, "nagle-delayed-ack", skip, report.UnsupportedPrefix+name+" lacks no-delay")
 		}
