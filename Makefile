@@ -36,7 +36,7 @@ ACTIONLINT_VERSION  := v1.7.12
 ## reason); STATICCHECK=off skips it
 STATICCHECK ?= on
 
-.PHONY: all test conformance publish-matrix gallery lint tools bench soak
+.PHONY: all test conformance publish-matrix stable reference gallery lint tools bench soak
 
 all: lint test
 
@@ -66,6 +66,21 @@ conformance:
 ## the only tracked file it writes
 publish-matrix: conformance
 	@scripts/publish-matrix.sh $(CONFORMANCE_REPORT)/conformance.md
+
+## stable: the built-in matrix twice, in fresh runs; fails unless the two
+## verdict columns are the same
+stable:
+	$(call install-tools,$(CONFORMANCE_TOOLS))
+	STREAMSPEC_REPORT_DIR=out/report/stable-1 $(GINKGO) run -p ./suites
+	STREAMSPEC_REPORT_DIR=out/report/stable-2 $(GINKGO) run -p ./suites
+	$(GO) run ./cmd/streamspec-report verdicts out/report/stable-1/conformance.json out/report/stable-2/conformance.json
+
+## reference: the reference columns (tcp4, unix, os-pipe) that a run of custom
+## transports alone is shown beside, for this OS, from a fresh built-in run:
+## writes internal/report/reference/$GOOS.json, with its kernel, Go and date
+reference: conformance
+	$(GO) run ./cmd/streamspec-report reference out/report/suites/TestBuiltin/conformance.json > out/reference.json
+	mv out/reference.json internal/report/reference/$$($(GO) env GOOS).json
 
 ## lint: gofmt, go vet on Linux and for macOS (amd64 and arm64), staticcheck
 ## (see STATICCHECK), scripts free of what bash 3.2 lacks, shellcheck on the

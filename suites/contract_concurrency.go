@@ -12,6 +12,7 @@ import (
 
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // Each Write from concurrent goroutines MUST arrive contiguous, and nothing
@@ -34,7 +35,7 @@ var _ = behaviour(catalogue.ConcurrentWrites, 10*time.Second, func(ctx SpecConte
 		for len(sizes) > frameSizes && writers*meanSize(sizes) > v {
 			sizes = sizes[:len(sizes)-1]
 		}
-		c.Observe(fmt.Sprintf("one record a writer, %d to %d B", sizes[0], sizes[len(sizes)-1]),
+		c.Observe("one record a writer, "+units.BytesRange(int64(sizes[0]), int64(sizes[len(sizes)-1]), units.Bytes),
 			map[string]any{"largest_record_bytes": sizes[len(sizes)-1]})
 	} else if v < full {
 		perWriter = int(max(1, v/(writers*meanSize(sizes))))
@@ -146,7 +147,7 @@ func firstDiff(a, b []byte) int {
 var _ = behaviour(catalogue.Backpressure, 15*time.Second, func(ctx SpecContext, c *specRun) {
 	f := fillUntilBlocked(c, 7, 64<<10)
 	blockedAt := f.accepted.Load()
-	c.Observe(fmt.Sprintf("blocked after %d B", blockedAt), map[string]any{"accepted_bytes": blockedAt})
+	c.Observe("blocked after "+units.Bytes(int64(blockedAt)), map[string]any{"accepted_bytes": blockedAt})
 	total := f.vol.Settle(f.vol.Claimed() + c.fit("resume", max(blockedAt, 256<<10), 64<<10, 0.5))
 	var progress atomic.Int64
 	watch(&progress, map[string]func() error{

@@ -56,7 +56,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	setDeadline("A.SetWriteDeadline", c.A.SetWriteDeadline, time.Now().Add(10*time.Millisecond))
 	err := within(opBound, "A's blocked Write, given a 10 ms deadline (ignored deadline?)", func() error { return <-f.done })
 	if err == nil {
-		Fail(fmt.Sprintf("%d bytes accepted without blocking", f.accepted.Load()))
+		Fail(units.Bytes(f.accepted.Load()) + " accepted without blocking")
 	}
 	var werr *pattern.WriteError
 	if errors.As(err, &werr) {
@@ -64,7 +64,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	}
 	expectTimeout(err, "Write past its deadline")
 	total := f.accepted.Load()
-	c.Observe(fmt.Sprintf("timeout after %d B", total), map[string]any{"accepted_bytes": total})
+	c.Observe("timeout after "+units.Bytes(int64(total)), map[string]any{"accepted_bytes": total})
 
 	var progress atomic.Int64
 	watchCtx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
@@ -74,7 +74,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	})
 	if bound.IsHung(err) && progress.Load() < total {
 		failf("Write reported bytes it did not deliver: the Writes reported %s and only %s arrived (B's Read then waited %v for the rest)",
-			units.Digits(total)+" B", units.Digits(progress.Load())+" B", bound.Stall)
+			units.Bytes(total), units.Bytes(progress.Load()), bound.Stall)
 	}
 	noError(err, "")
 	_ = c.close("A.Close", c.A) // crypto/tls may report its failed close_notify
@@ -90,7 +90,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	if bound.IsPanic(err) {
 		Fail(err.Error())
 	}
-	holds(extra.Load() == 0, "B received %d bytes more than the Writes reported accepting", extra.Load())
+	holds(extra.Load() == 0, "B received %s more than the Writes reported accepting", units.Bytes(extra.Load()))
 })
 
 // After a Write times out having reported n bytes, the stream MUST be
@@ -106,8 +106,8 @@ var _ = behaviour(catalogue.WriteTimeoutIntact, 10*time.Second, func(ctx SpecCon
 		failf("%v", err)
 	}
 	noError(err, "")
-	holds(r.err != nil, "A's Writes with a 50 ms deadline and the reader stopped never failed: %d B accepted", r.accepted)
-	timedOut := fmt.Sprintf("after A's Write timed out (%s) with %d B reported", eventName(r.err), r.accepted)
+	holds(r.err != nil, "A's Writes with a 50 ms deadline and the reader stopped never failed: %s accepted", units.Bytes(r.accepted))
+	timedOut := fmt.Sprintf("after A's Write timed out (%s) with %s reported", eventName(r.err), units.Bytes(r.accepted))
 	var mm *pattern.MismatchError
 	switch {
 	case errors.As(r.read, &mm) && r.later == nil:
@@ -115,7 +115,7 @@ var _ = behaviour(catalogue.WriteTimeoutIntact, 10*time.Second, func(ctx SpecCon
 	case errors.As(r.read, &mm):
 		failf("%s, B read other bytes than the Writes reported: %v", timedOut, mm)
 	case r.read != nil:
-		failf("%s, B could not read the %d B the Writes reported: %v", timedOut, r.accepted+r.wrote, r.read)
+		failf("%s, B could not read the %s the Writes reported: %v", timedOut, units.Bytes(r.accepted+r.wrote), r.read)
 	case r.later != nil && r.again == nil:
 		failf("%s, a later Write failed (%v) and the next one succeeded: the stream is neither intact nor dead", timedOut, r.later)
 	}

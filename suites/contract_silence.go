@@ -55,7 +55,7 @@ var _ = behaviour(catalogue.HalfCloseSilence, replySilence+3*opBound, func(ctx S
 		if len(r.data) > 0 {
 			what = fmt.Sprintf("%q then %s", r.data, what)
 		}
-		return fmt.Sprintf("the reply B sent after %v of silence was lost: A read %s %.2f s after its CloseWrite",
+		return fmt.Sprintf("the reply B sent after %v of silence was lost: A read %s %.2f\u00a0s after its CloseWrite",
 			replySilence, what, r.at.Sub(halfClosed).Seconds())
 	}
 	select {

@@ -12,6 +12,8 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/expect"
 	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 	"github.com/streamspec/streamspec/suites/internal/checkos"
 )
 
@@ -64,7 +66,7 @@ func (c *specRun) must(what string, err error) {
 	if !expect.OnlyRecorded(c.Kind) || bound.IsPanic(err) {
 		Fail(fmt.Sprintf("%s: %v", what, err))
 	}
-	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error()})
+	c.Observe(fmt.Sprintf("%s: %v", what, err), map[string]any{"outcome": what + ": " + eventName(err), "error": err.Error(), report.StepError: err.Error()})
 	panic(observationEnded{})
 }
 
@@ -232,7 +234,7 @@ func readOutcome(events []string, bytes, want int) string {
 
 // readSummary is the reads with the data's size.
 func readSummary(events []string, bytes int) string {
-	return strings.ReplaceAll(strings.Join(events, ", "), "data", fmt.Sprintf("%d B", bytes))
+	return strings.ReplaceAll(strings.Join(events, ", "), "data", units.Bytes(int64(bytes)))
 }
 
 // eventName is errName, with "ok" for nil and "blocks" for a hung call.

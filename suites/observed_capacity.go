@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,7 +47,7 @@ var _ = behaviour(catalogue.CapacityDecomposition, 10*time.Second, func(ctx Spec
 				return cp, nil
 			}
 			if err != nil {
-				err = fmt.Errorf("method %s, %d bytes accepted: %w", cp.Method, cp.AcceptedBytes, err)
+				err = fmt.Errorf("method %s, %s accepted: %w", cp.Method, units.Bytes(cp.AcceptedBytes), err)
 			}
 			return cp, err
 		}
@@ -60,31 +61,30 @@ var _ = behaviour(catalogue.CapacityDecomposition, 10*time.Second, func(ctx Spec
 			caps[i].Notes = fmt.Sprintf("measured without write deadlines: with one, %v", *why)
 		}
 	}
+	accepted := make([]int64, len(caps))
 	for i := range caps {
 		caps[i].Transport = c.Transport
 		cp := caps[i]
-		exp.RecordValue("accepted", float64(cp.AcceptedBytes), gmeasure.Units("B"), gmeasure.Precision(0))
+		accepted[i] = cp.AcceptedBytes
 		exp.RecordDuration("settle", time.Duration(cp.SettleMillis)*time.Millisecond)
 		checks, err := expect.CheckCapacity(checkos.GOOS, c.Kind, cp)
 		c.must(fmt.Sprintf("sample %d", i+1), err)
 		c.expect(checks...)
+		// Every pair's decomposition: the report draws the median and
+		// the range.
+		AddReportEntry(measure.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
 	}
-	first := caps[0]
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
-	AddReportEntry(measure.EntryCapacity, first, ReportEntryVisibilityFailureOrVerbose)
-	acc := exp.GetStats("accepted")
-	c.Observe(units.Digits(first.AcceptedBytes)+" B", map[string]any{
-		"accepted_bytes":        first.AcceptedBytes,
-		"accepted_median_bytes": acc.ValueFor(gmeasure.StatMedian),
-		"accepted_min_bytes":    acc.ValueFor(gmeasure.StatMin),
-		"accepted_max_bytes":    acc.ValueFor(gmeasure.StatMax),
-		"samples":               acc.N,
-		"sender_queued_bytes":   first.SenderQueuedBytes,
-		"in_flight_bytes":       first.InFlightBytes,
-		"receiver_queued_bytes": first.ReceiverQueuedBytes,
-		"conserved":             first.Conserved,
-		"settle_ms":             first.SettleMillis,
-		"method":                first.Method,
+	spread := report.SpreadOf("accepted_bytes", accepted)
+	median := caps[slices.Index(accepted, spread.Median)]
+	c.observeSpread(spread, spread.Range(), map[string]any{
+		"accepted_bytes":        median.AcceptedBytes,
+		"sender_queued_bytes":   median.SenderQueuedBytes,
+		"in_flight_bytes":       median.InFlightBytes,
+		"receiver_queued_bytes": median.ReceiverQueuedBytes,
+		"conserved":             median.Conserved,
+		"settle_ms":             median.SettleMillis,
+		"method":                median.Method,
 	})
 })
 
@@ -133,9 +133,11 @@ var _ = behaviour(catalogue.WakeupThreshold, 10*time.Second, func(ctx SpecContex
 		cp, wk, err := measure.MeasureWakeup(ctx, p.A, p.B, fillOptions(c)...)
 		return sample{cp, wk}, err
 	})
+	wakeups, after := make([]measure.Wakeup, len(samples)), make([]int64, len(samples))
 	for i, sm := range samples {
 		wk, p := sm.wk, pairs[i]
 		wk.Transport = c.Transport
+		wakeups[i], after[i] = wk, wk.WakeupAfterBytes
 		exp.RecordValue("wakeup after", float64(wk.WakeupAfterBytes), gmeasure.Units("B"), gmeasure.Precision(0))
 		c.must(fmt.Sprintf("sample %d", i+1), expect.CheckWakeup(runtime.GOOS, c.Kind, int64(os.Getpagesize()), wk))
 		if c.Can(harness.WriteDeadline) {
@@ -143,18 +145,33 @@ var _ = behaviour(catalogue.WakeupThreshold, 10*time.Second, func(ctx SpecContex
 			c.mustWithin(2*opBound, "A.Write after the writer was woken", func() error { _, err := p.A.Write(make([]byte, 1024)); return err })
 		}
 	}
-	first, settle := samples[0].wk, samples[0].cp.SettleMillis
-	first.Transport = c.Transport
 	AddReportEntry(exp.Name, exp, ReportEntryVisibilityFailureOrVerbose)
-	AddReportEntry(measure.EntryWakeup, first, ReportEntryVisibilityFailureOrVerbose)
-	st := exp.GetStats("wakeup after")
-	c.Observe(fmt.Sprintf("after %s B of %s B", units.Digits(first.WakeupAfterBytes), units.Digits(first.AcceptedBytes)), map[string]any{
-		"wakeup_after_bytes": first.WakeupAfterBytes, "accepted_bytes": first.AcceptedBytes, "step_bytes": first.StepBytes,
-		"wakeup_median_bytes": st.ValueFor(gmeasure.StatMedian), "wakeup_min_bytes": st.ValueFor(gmeasure.StatMin),
-		"wakeup_max_bytes": st.ValueFor(gmeasure.StatMax), "samples": st.N,
-		"fraction": first.Fraction, "sender_queued_bytes": first.SenderQueuedAt, "so_sndbuf": first.SoSndbuf, "settle_ms": settle,
-	})
+	for _, wk := range wakeups {
+		AddReportEntry(measure.EntryWakeup, wk, ReportEntryVisibilityFailureOrVerbose)
+	}
+	spread := report.SpreadOf("wakeup_after_bytes", after)
+	i := slices.Index(after, spread.Median)
+	median, settle := wakeups[i], samples[i].cp.SettleMillis
+	values := map[string]any{
+		"wakeup_after_bytes": median.WakeupAfterBytes, "accepted_bytes": median.AcceptedBytes, "step_bytes": median.StepBytes,
+		"fraction": median.Fraction, "sender_queued_bytes": median.SenderQueuedAt, "so_sndbuf": median.SoSndbuf, "settle_ms": settle,
+	}
+	// The rule every pair woke by is the outcome rows compare: the bytes
+	// drained move with the timing of window updates.
+	if rule := expect.WakeupRule(checkos.GOOS, samples[i].cp.Kind, int64(os.Getpagesize()), wakeups); rule != "" {
+		values["outcome"] = rule
+	}
+	c.observeSpread(spread, "after "+spread.Range()+", of "+units.Bytes(median.AcceptedBytes), values)
 })
+
+// observeSpread records a value measured on fresh pairs as the cell,
+// with its spread.
+func (c *specRun) observeSpread(s *report.Spread, summary string, values map[string]any) {
+	values["samples"] = s.Samples
+	AddReportEntry(report.EntryObservation, report.Observation{
+		Behaviour: c.b.ID, Transport: c.Transport, Summary: summary, Values: values, Spread: s,
+	}, ReportEntryVisibilityFailureOrVerbose)
+}
 
 // Sweep settings: small, so a point costs milliseconds; the fixed side of
 // a buffer sweep sits in the middle.
@@ -174,7 +191,7 @@ func sweep(ctx SpecContext, c *specRun, knob string, settings []int) {
 	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	var cells []string
 	for _, p := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s", units.Digits(p.Setting), units.Digits(p.AcceptedBytes)))
+		cells = append(cells, units.Short(p.Setting)+" → "+units.Short(p.AcceptedBytes))
 	}
 	if n := s.NoiseNote(); n != "" {
 		cells = append(cells, n)

@@ -12,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/kernel"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // bigWrite is larger than any default pipe or socket buffer a writer
@@ -39,7 +40,7 @@ var _ = behaviour(catalogue.PipeBufAtomic, 10*time.Second, func(ctx SpecContext,
 		outcome = "PIPE_BUF writes interleaved"
 	}
 	c.Outcome(outcome,
-		fmt.Sprintf("%d B: %d of 512 mixed; %d KiB: %d of 16 mixed", kernel.PipeBuf, small, bigWrite>>10, large),
+		fmt.Sprintf("%s: %d of 512 mixed; %s: %d of 16 mixed", units.Bytes(kernel.PipeBuf), small, units.Short(bigWrite), large),
 		map[string]any{"pipe_buf": kernel.PipeBuf, "small_mixed": small, "small_writes": 512, "large_size": bigWrite, "large_mixed": large, "large_writes": 16})
 })
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // After a Write has timed out a kernel stream stays usable: the bytes the
@@ -28,7 +29,7 @@ var _ = behaviour(catalogue.WriteTimeoutUsable, 10*time.Second, func(ctx SpecCon
 	c.must("writing after the timeout", err)
 	values := map[string]any{"accepted_bytes": r.accepted, "timeout_error": eventName(r.err)}
 	if r.sign == "" {
-		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %d B", eventName(r.err), r.accepted), values)
+		c.Outcome("no timeout", fmt.Sprintf("no timeout: %s after %s", eventName(r.err), units.Bytes(r.accepted)), values)
 		return
 	}
 	values["timeout_sign"] = r.sign
@@ -49,7 +50,7 @@ var _ = behaviour(catalogue.WriteTimeoutUsable, 10*time.Second, func(ctx SpecCon
 	if r.sign != signDeadlineExceeded {
 		said = " (" + r.sign + ")"
 	}
-	c.Outcome(outcome, fmt.Sprintf("timeout after %d B%s, then %s", r.accepted, said, outcome), values)
+	c.Outcome(outcome, fmt.Sprintf("timeout after %s%s, then %s", units.Bytes(r.accepted), said, outcome), values)
 })
 
 // The ways net.Conn's documentation lets a caller recognise a timeout,

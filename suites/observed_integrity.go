@@ -12,7 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/kernel"
-	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // Coalescing and splitting: a stream keeps no write boundaries, and a
@@ -45,7 +45,7 @@ var _ = behaviour(catalogue.Coalescing, 0, func(ctx SpecContext, c *specRun) {
 	if _, err := kernel.Unread(c.B); err == nil {
 		c.must("A's small Writes", waitDone(done, opBound, "A's small Writes"))
 		if !arrived(c.B, small*writes, opBound) {
-			c.must("B waits for the small Writes", fmt.Errorf("not all %d bytes arrived within %v", small*writes, opBound))
+			c.must("B waits for the small Writes", fmt.Errorf("not all %s arrived within %v", units.Bytes(int64(small*writes)), opBound))
 		}
 	} else {
 		select {
@@ -72,7 +72,7 @@ var _ = behaviour(catalogue.Coalescing, 0, func(ctx SpecContext, c *specRun) {
 		smallVerdict = "split"
 	}
 	c.Outcome("small writes "+smallVerdict,
-		fmt.Sprintf("%d×%d B in %s; %s in %s (largest %d B)", writes, small, reads(len(smallReads)), report.Short(int64(large)), reads(len(largeReads)), slices.Max(largeReads)),
+		fmt.Sprintf("%d×%s in %s; %s in %s (largest %s)", writes, units.Bytes(int64(small)), reads(len(smallReads)), units.Short(int64(large)), reads(len(largeReads)), units.Bytes(int64(slices.Max(largeReads)))),
 		map[string]any{"small_read_sizes": histogram(smallReads), "large_read_sizes": histogram(largeReads)})
 })
 
@@ -82,7 +82,7 @@ func readSizes(c *specRun, conn net.Conn, total, size int) []int {
 	GinkgoHelper()
 	var sizes []int
 	buf := make([]byte, size)
-	c.mustWithin(opBound, fmt.Sprintf("reading %d bytes", total), func() error {
+	c.mustWithin(opBound, "reading "+units.Bytes(int64(total)), func() error {
 		for got := 0; got < total; {
 			n, err := conn.Read(buf[:min(size, total-got)])
 			if n > 0 {
@@ -90,7 +90,7 @@ func readSizes(c *specRun, conn net.Conn, total, size int) []int {
 				got += n
 			}
 			if err != nil {
-				return fmt.Errorf("after %d of %d bytes: %w", got, total, err)
+				return fmt.Errorf("after %s of %s: %w", units.Digits(int64(got)), units.Bytes(int64(total)), err)
 			}
 		}
 		return nil

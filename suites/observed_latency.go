@@ -15,6 +15,7 @@ import (
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/kernel"
 	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // StallThreshold separates a round trip held up by a delayed ACK from one
@@ -136,8 +137,5 @@ func replier(b net.Conn, n int, progress *atomic.Int64) error {
 }
 
 func ms(d time.Duration) string {
-	if d < 10*time.Millisecond {
-		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
-	}
-	return fmt.Sprintf("%d ms", d.Round(time.Millisecond).Milliseconds())
+	return units.Millis(float64(d.Microseconds()) / 1000)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // HorizonEnv names the environment variable that sets how long the
@@ -196,7 +197,7 @@ func (l *lifetime) cut(seen []pendingRead, listening int) {
 		how = strings.Join(where, ", ")
 	}
 	l.fate = "cut: " + fate
-	l.cell = fmt.Sprintf("cut after %.2f s: %s", l.after.Seconds(), how)
+	l.cell = fmt.Sprintf("cut after %.2f%ss: %s", l.after.Seconds(), units.Space, how)
 }
 
 // prove has the other end of every listener write at the horizon; the

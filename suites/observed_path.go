@@ -32,8 +32,8 @@ var _ = behaviour(catalogue.InFlight, 20*time.Second, func(ctx SpecContext, c *s
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
 	AddReportEntry(measure.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s B", units.Digits(cp.SenderUnsentBytes),
-		units.Digits(cp.InFlightBytes), units.Digits(cp.ReceiverQueuedBytes), units.Digits(cp.AcceptedBytes)), inFlightValues(cp, at))
+	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s", units.Bytes(cp.SenderUnsentBytes),
+		units.Bytes(cp.InFlightBytes), units.Bytes(cp.ReceiverQueuedBytes), units.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
 	c.must("bytes in flight", threeTerms(cp))
 })
 
@@ -74,7 +74,7 @@ var _ = behaviour(catalogue.CapacityPath, 60*time.Second, func(ctx SpecContext, 
 	}
 	var cells []string
 	for _, pt := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s B, %s in flight", pt.Label, units.Digits(pt.AcceptedBytes), units.Digits(pt.Extra["in_flight_bytes"])))
+		cells = append(cells, fmt.Sprintf("%s: %s, %s in flight", pt.Label, units.Bytes(pt.AcceptedBytes), units.Bytes(pt.Extra["in_flight_bytes"])))
 	}
 	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
@@ -126,7 +126,7 @@ func byteList(ns []int64) []string {
 func threeTerms(cp measure.Capacity) error {
 	switch {
 	case !cp.Conserved:
-		return fmt.Errorf("%s: %s = %d bytes, but %d were accepted", cp.Transport, cp.Accounting, cp.AccountedBytes, cp.AcceptedBytes)
+		return fmt.Errorf("%s: %s = %s, but %s were accepted", cp.Transport, cp.Accounting, units.Bytes(cp.AccountedBytes), units.Bytes(cp.AcceptedBytes))
 	case cp.SenderUnsentBytes <= 0:
 		return fmt.Errorf("%s: nothing unsent at the sender", cp.Transport)
 	case cp.InFlightBytes <= 0:
@@ -183,7 +183,7 @@ func measureInFlight(ctx SpecContext, c *specRun, np measure.NetworkPath, a, b n
 		qb, _ = kernel.ProbeQueues(b)
 		return qb.RecvQueued == preloadBytes && qa.SendQueued == 0
 	}) {
-		c.must("the preload", fmt.Errorf("did not settle at B: B holds %d of %d bytes, A still has %d unacknowledged", qb.RecvQueued, preloadBytes, qa.SendQueued))
+		c.must("the preload", fmt.Errorf("did not settle at B: B holds %s of %s, A still has %s unacknowledged", units.Digits(qb.RecvQueued), units.Bytes(preloadBytes), units.Bytes(qa.SendQueued)))
 	}
 	at = qa
 	release, err := np.Hold(ctx, a)
@@ -199,8 +199,8 @@ func measureInFlight(ctx SpecContext, c *specRun, np measure.NetworkPath, a, b n
 	}()
 	cp, err = measure.MeasureCapacity(ctx, a, b, append(fillOptions(c), measure.FillQueued(preloadBytes))...)
 	cp.Transport = np.Name()
-	c.must(fmt.Sprintf("measuring capacity with the bottleneck held (method %s, %d bytes accepted)", cp.Method, cp.AcceptedBytes), err)
-	cp.Notes = fmt.Sprintf("%d bytes at the stopped reader, then the bottleneck held; path: %s", preloadBytes, np.Traits().Notes)
+	c.must(fmt.Sprintf("measuring capacity with the bottleneck held (method %s, %s accepted)", cp.Method, units.Bytes(cp.AcceptedBytes)), err)
+	cp.Notes = fmt.Sprintf("%s at the stopped reader, then the bottleneck held; path: %s", units.Bytes(preloadBytes), np.Traits().Notes)
 	released = true
 	c.mustWithin(opBound, "releasing the bottleneck", release)
 	c.must("B reads what was accepted", bound.Watch(&progress, map[string]func() error{

@@ -207,15 +207,15 @@ func fillUntilBlocked(c *specRun, seed uint64, chunk int) *fill {
 		select {
 		case err := <-f.done:
 			if err == nil {
-				Fail(fmt.Sprintf("all %d bytes accepted without blocking: buffering is unbounded", catalogue.BackpressureBound+1))
+				Fail(fmt.Sprintf("all %s accepted without blocking: buffering is unbounded", units.Bytes(catalogue.BackpressureBound+1)))
 			}
-			Fail(fmt.Sprintf("the writer failed before blocking, after %d bytes: %v", f.accepted.Load(), err))
+			Fail(fmt.Sprintf("the writer failed before blocking, after %s: %v", units.Bytes(f.accepted.Load()), err))
 		default:
 		}
 		if now.After(ends) {
 			n, d := f.accepted.Load(), now.Sub(start)
-			Fail(fmt.Sprintf("the writer never blocked in the spec's time: %d bytes accepted in %v (%s), still going",
-				n, d.Round(time.Millisecond), units.Rate(float64(n)/d.Seconds())))
+			Fail(fmt.Sprintf("the writer never blocked in the spec's time: %s accepted in %v (%s), still going",
+				units.Bytes(n), d.Round(time.Millisecond), units.Rate(float64(n)/d.Seconds())))
 		}
 		if n := f.accepted.Load(); n != last {
 			last, moved = n, now

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // A message-oriented transport (AF_UNIX SOCK_SEQPACKET, a framing layer
@@ -34,8 +35,8 @@ func recordCut(err error, seed uint64, sizes ...int) error {
 	if !bytes.Equal(want, mm.Rest) {
 		return err
 	}
-	return fmt.Errorf("a short Read discarded the rest of a record: the Read after byte %d, within the %d-byte Write at byte %d, "+
-		"returned the bytes that begin the next Write (%d bytes lost)", mm.Offset, next-start, start, next-mm.Offset)
+	return fmt.Errorf("a short Read discarded the rest of a record: the Read after byte %s, within the %s Write at byte %s, "+
+		"returned the bytes that begin the next Write (%s lost)", units.Digits(mm.Offset), units.Bytes(next-start), units.Digits(start), units.Bytes(next-mm.Offset))
 }
 
 // writeAround returns where the Write holding byte off starts and where

@@ -46,6 +46,7 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 	if len(rep.Results) == 0 {
 		return
 	}
+	rep.AttachReference()
 	_, reporter := GinkgoConfiguration()
 	color := !reporter.NoColor && report.ColorTerminal(os.Stdout)
 	fmt.Println()

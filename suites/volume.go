@@ -11,7 +11,6 @@ import (
 
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/pair"
-	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/internal/units"
 )
 
@@ -74,7 +73,7 @@ func (c *specRun) fit(what string, full, floor int64, share float64) int64 {
 	}
 	v = max(v, floor)
 	key := strings.ReplaceAll(strings.ToLower(what), " ", "_")
-	c.Observe(fmt.Sprintf("%s fitted to %s: %s of %s", what, units.Rate(t.BytesPerSec), report.Short(v), report.Short(full)),
+	c.Observe(fmt.Sprintf("%s fitted to %s: %s of %s", what, units.Rate(t.BytesPerSec), units.Short(v), units.Short(full)),
 		map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec), key + "_bytes": v, key + "_full_bytes": full})
 	return v
 }

@@ -10,6 +10,8 @@
 //	merge [-o DIR] [-color auto|always|never] [-no-color] a.json b.json ...
 //	show [-format text|md|json|html] [-color auto|always|never] [-no-color] report.json
 //	expectations report.json
+//	reference report.json > internal/report/reference/GOOS.json
+//	verdicts run1.json run2.json
 //
 // merge combines the reports of several machines (the Linux and macOS CI
 // legs) into one matrix whose columns are transport@os, writes
@@ -20,6 +22,10 @@
 // neighbours, the rows to add or change: inferred rows the run confirmed
 // become measured, with the kernel, Go release and date the report
 // carries.
+// reference writes, from a report of the built-in transports, the
+// reference columns a run of custom transports alone is shown beside
+// (make reference). verdicts compares the verdict columns of two runs and
+// fails if any row differs (make stable runs the built-in matrix twice).
 //
 // "streamspec-report -h" lists the commands; "streamspec-report <command>
 // -h" or "streamspec-report help <command>" shows a command's flags. The
@@ -55,6 +61,8 @@ commands:
   merge          combine several machines' reports into one matrix (transport@os)
   show           render one report as text, Markdown, JSON or HTML
   expectations   print, as Go, the expectation rows a report confirms or contradicts
+  reference      write the reference columns a custom-only run is shown beside
+  verdicts       compare two runs' verdict columns; fail if any row differs
 
 Run 'streamspec-report <command> -h' for a command's flags.
 Exit status: 0 success, 1 a report could not be read or written, 2 misuse.
@@ -67,6 +75,8 @@ var commands = map[string]func(args []string, stdout io.Writer) error{
 	"merge":        merge,
 	"show":         show,
 	"expectations": expectations,
+	"reference":    reference,
+	"verdicts":     verdicts,
 }
 
 // run runs the command line args (without the program name) and returns

@@ -159,3 +159,20 @@ func TestColor(t *testing.T) {
 		}
 	}
 }
+
+// verdicts passes two runs whose verdict columns agree and fails, naming
+// the row, two that do not.
+func TestVerdicts(t *testing.T) {
+	a := write(t, t.TempDir(), "linux", "ECONNRESET")
+	same := write(t, t.TempDir(), "linux", "ECONNRESET")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"verdicts", a, same}, &stdout, &stderr); code != 0 {
+		t.Fatalf("the same run: exit %d: %s%s", code, stdout.String(), stderr.String())
+	}
+	b := write(t, t.TempDir(), "linux", "EOF")
+	stdout.Reset()
+	if code := run([]string{"verdicts", a, b}, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "close-with-unread-data") {
+		t.Errorf("differing runs: exit %d, printed:\n%s", code, stdout.String())
+	}
+	t.Logf("%s%s", stdout.String(), stderr.String())
+}

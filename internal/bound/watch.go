@@ -64,7 +64,7 @@ func WatchContext(ctx context.Context, progress *atomic.Int64, ops map[string]fu
 			if p := progress.Load(); p != last {
 				last, still = p, now
 			} else if now.Sub(still) >= Stall {
-				return &HungError{Op: fmt.Sprintf("%s (no progress after %d bytes)", strings.Join(keys(running), ", "), p), After: Stall}
+				return &HungError{Op: fmt.Sprintf("%s (no progress after %s)", strings.Join(keys(running), ", "), units.Bytes(p)), After: Stall}
 			}
 		}
 	}
@@ -80,8 +80,8 @@ type OutOfTimeError struct {
 }
 
 func (e *OutOfTimeError) Error() string {
-	return fmt.Sprintf("%s still running when the spec's time ran out: %d bytes moved in %v (%s), still moving: too slow for this volume",
-		strings.Join(e.Ops, ", "), e.Moved, e.Elapsed.Round(time.Millisecond), units.Rate(float64(e.Moved)/e.Elapsed.Seconds()))
+	return fmt.Sprintf("%s still running when the spec's time ran out: %s moved in %v (%s), still moving: too slow for this volume",
+		strings.Join(e.Ops, ", "), units.Bytes(e.Moved), e.Elapsed.Round(time.Millisecond), units.Rate(float64(e.Moved)/e.Elapsed.Seconds()))
 }
 
 func keys(m map[string]bool) []string {

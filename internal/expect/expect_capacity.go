@@ -30,17 +30,17 @@ var CapacityRules = []CapacityRule{
 		Provenance: linux("net/ipv4/tcp.c tcp_ioctl SIOCINQ/SIOCOUTQ, net/unix/af_unix.c unix_ioctl, fs/pipe.c pipe_ioctl FIONREAD count every queued byte"), holds: conserved},
 	{GOOS: "linux", Kinds: []harness.Kind{harness.KindPipe}, Rule: "exactly F_GETPIPE_SZ",
 		Provenance: linux("fs/pipe.c pipe_write fills exactly max_usage pages, the size F_GETPIPE_SZ reports"), holds: func(c measure.Capacity) (bool, string) {
-			return c.AcceptedBytes == c.PipeSize, fmt.Sprintf("%s B accepted, F_GETPIPE_SZ %s", units.Digits(c.AcceptedBytes), units.Digits(c.PipeSize))
+			return c.AcceptedBytes == c.PipeSize, fmt.Sprintf("%s accepted, F_GETPIPE_SZ %s", units.Bytes(c.AcceptedBytes), units.Bytes(c.PipeSize))
 		}},
 	{GOOS: "darwin", Kinds: []harness.Kind{harness.KindUnix, harness.KindPipe}, Rule: "conserved",
 		Provenance: FromSource("xnu bsd/kern/uipc_socket.c sogetoptlock SO_NREAD (sb_cc of the receiver, where uipc_usrreq.c uipc_send puts a Unix socket's data), bsd/kern/sys_pipe.c pipe_ioctl FIONREAD"), holds: conserved},
 	{GOOS: "darwin", Kinds: []harness.Kind{harness.KindPipe}, Rule: "at most 65 536 B",
 		Provenance: FromSource("xnu bsd/kern/sys_pipe.c choose_pipespace: a pipe starts at 512 B and pipe_write grows it, to at most PIPE_SIZE * 4 (bsd/sys/pipe.h BIG_PIPE_SIZE 64 KiB)"), holds: func(c measure.Capacity) (bool, string) {
-			return c.AcceptedBytes <= 64<<10, units.Digits(c.AcceptedBytes) + " B accepted"
+			return c.AcceptedBytes <= 64<<10, units.Bytes(c.AcceptedBytes) + " accepted"
 		}},
 	{GOOS: "darwin", Kinds: []harness.Kind{harness.KindUnix}, Rule: "at most the sender's SO_SNDBUF",
 		Provenance: FromSource("xnu bsd/kern/uipc_usrreq.c uipc_send lowers the sender's sb_hiwat by what the receiver holds; uipc_socket.c sogetoptlock SO_SNDBUF adds it back"), holds: func(c measure.Capacity) (bool, string) {
-			return c.SoSndbuf <= 0 || c.AcceptedBytes <= c.SoSndbuf, fmt.Sprintf("%s B accepted, SO_SNDBUF %s", units.Digits(c.AcceptedBytes), units.Digits(c.SoSndbuf))
+			return c.SoSndbuf <= 0 || c.AcceptedBytes <= c.SoSndbuf, fmt.Sprintf("%s accepted, SO_SNDBUF %s", units.Bytes(c.AcceptedBytes), units.Bytes(c.SoSndbuf))
 		}},
 }
 
@@ -52,13 +52,13 @@ func netPipeRule(goos string) CapacityRule {
 		p = linux("Go src/net/pipe.go: every Write waits for a Read")
 	}
 	return CapacityRule{GOOS: goos, Kinds: []harness.Kind{harness.KindMemory}, Rule: "0 B accepted", Provenance: p, holds: func(c measure.Capacity) (bool, string) {
-		return c.AcceptedBytes == 0, units.Digits(c.AcceptedBytes) + " B accepted"
+		return c.AcceptedBytes == 0, units.Bytes(c.AcceptedBytes) + " accepted"
 	}}
 }
 
 func conserved(c measure.Capacity) (bool, string) {
-	return c.Conserved, fmt.Sprintf("accepted %s B, %s = %s B (sender %s, of which unsent %s, in flight %s; receiver %s)",
-		units.Digits(c.AcceptedBytes), c.Accounting, units.Digits(c.AccountedBytes), units.Digits(c.SenderQueuedBytes), units.Digits(c.SenderUnsentBytes),
+	return c.Conserved, fmt.Sprintf("accepted %s, %s = %s (sender %s, of which unsent %s, in flight %s; receiver %s)",
+		units.Bytes(c.AcceptedBytes), c.Accounting, units.Bytes(c.AccountedBytes), units.Digits(c.SenderQueuedBytes), units.Digits(c.SenderUnsentBytes),
 		units.Digits(c.InFlightBytes), units.Digits(c.ReceiverQueuedBytes))
 }
 
@@ -113,14 +113,14 @@ func CheckWakeup(goos string, kind harness.Kind, pageSize int64, w measure.Wakeu
 		// fs/pipe.c pipe_poll: writable once a slot is free; pipe_read frees
 		// a slot when a whole page buffer is consumed.
 		if w.WakeupAfterBytes != pageSize {
-			return fmt.Errorf("pipe writer woke after %d bytes drained, want one page (%d): fs/pipe.c pipe_poll", w.WakeupAfterBytes, pageSize)
+			return fmt.Errorf("pipe writer woke after %s drained, want one page (%s): fs/pipe.c pipe_poll", units.Bytes(w.WakeupAfterBytes), units.Bytes(pageSize))
 		}
 	case harness.KindUnix:
 		// net/unix/af_unix.c unix_writable: sk_wmem_alloc << 2 <= sk_sndbuf;
 		// SIOCOUTQ reports sk_wmem_alloc for a Unix socket.
 		if !(4*w.SenderQueuedAt <= w.SoSndbuf && 4*w.SenderQueuedBefore > w.SoSndbuf) {
-			return fmt.Errorf("the Unix socket's writer woke with %d bytes charged (before the last step %d), want the first step at or below SO_SNDBUF/4 = %d: net/unix/af_unix.c unix_writable",
-				w.SenderQueuedAt, w.SenderQueuedBefore, w.SoSndbuf/4)
+			return fmt.Errorf("the Unix socket's writer woke with %s charged (before the last step %s), want the first step at or below SO_SNDBUF/4 = %s: net/unix/af_unix.c unix_writable",
+				units.Bytes(w.SenderQueuedAt), units.Bytes(w.SenderQueuedBefore), units.Bytes(w.SoSndbuf/4))
 		}
 	case harness.KindTCP:
 		// include/net/sock.h sk_stream_is_writeable: free space >= half
@@ -131,9 +131,31 @@ func CheckWakeup(goos string, kind harness.Kind, pageSize int64, w measure.Wakeu
 		// a preempted probe still satisfies the rule; SO_SNDBUF as it was
 		// when the writer blocked may be smaller (SoSndbufBlocked).
 		if 3*w.SenderQueuedAt > 2*w.SoSndbuf {
-			return fmt.Errorf("TCP writer woke with %d bytes queued, more than 2/3 of SO_SNDBUF %d read with it (%d when it blocked): include/net/sock.h sk_stream_is_writeable",
-				w.SenderQueuedAt, w.SoSndbuf, w.SoSndbufBlocked)
+			return fmt.Errorf("TCP writer woke with %s queued, more than 2/3 of SO_SNDBUF %s read with it (%s when it blocked): include/net/sock.h sk_stream_is_writeable",
+				units.Bytes(w.SenderQueuedAt), units.Bytes(w.SoSndbuf), units.Bytes(w.SoSndbufBlocked))
 		}
 	}
 	return nil
+}
+
+// WakeupRule names the kernel's readiness rule that every sample of a
+// wake-up satisfied, for the kind of the writer's descriptor on goos:
+// the categorical outcome a report compares, where the bytes drained vary
+// with the timing of window updates. "" where no rule is known (not
+// Linux, another kind) or a sample broke it.
+func WakeupRule(goos string, kind harness.Kind, pageSize int64, samples []measure.Wakeup) string {
+	rule := map[harness.Kind]string{
+		harness.KindPipe: "writable once a page is freed",
+		harness.KindUnix: "writable at a quarter of SO_SNDBUF charged",
+		harness.KindTCP:  "writable at two thirds of SO_SNDBUF queued",
+	}[kind]
+	if goos != "linux" || rule == "" || len(samples) == 0 {
+		return ""
+	}
+	for _, w := range samples {
+		if CheckWakeup(goos, kind, pageSize, w) != nil {
+			return ""
+		}
+	}
+	return rule
 }

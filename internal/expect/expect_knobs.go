@@ -1,7 +1,6 @@
 package expect
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/streamspec/streamspec/harness"
@@ -64,7 +63,7 @@ func CheckSweep(behaviour, goos string, kind harness.Kind, s measure.Sweep) []Ch
 	if s.Knob == measure.KnobPipeSize && goos == "linux" {
 		for _, p := range s.Points {
 			checks = append(checks, NewCheck(behaviour, s.Transport, goos, "pipe size",
-				fmt.Sprintf("%s B accepted", units.Digits(p.AcceptedBytes)), []string{fmt.Sprintf("%s B accepted", units.Digits(p.Extra["pipe_size"]))},
+				units.Bytes(p.AcceptedBytes)+" accepted", []string{units.Bytes(p.Extra["pipe_size"]) + " accepted"},
 				linux("fs/pipe.c pipe_write fills exactly the F_GETPIPE_SZ it reports")))
 		}
 	}

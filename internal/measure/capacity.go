@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/streamspec/streamspec/internal/units"
+
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
@@ -157,16 +159,16 @@ func fillSyscall(ctx context.Context, w, r syscall.RawConn, cfg fillConfig) (Cap
 	var window time.Duration
 	for {
 		if err := ctx.Err(); err != nil {
-			return c, fmt.Errorf("filling after %d bytes: %w", c.AcceptedBytes, err)
+			return c, fmt.Errorf("filling after %s: %w", units.Bytes(c.AcceptedBytes), err)
 		}
 		n, werr := kernel.WriteNB(w, src.chunk())
 		src.took(n)
 		c.AcceptedBytes += int64(n)
 		if c.AcceptedBytes > cfg.limit {
-			return c, fmt.Errorf("%d bytes accepted without blocking: more than the %d-byte limit", c.AcceptedBytes, cfg.limit)
+			return c, fmt.Errorf("%s accepted without blocking: more than the %s limit", units.Bytes(c.AcceptedBytes), units.Bytes(cfg.limit))
 		}
 		if werr != nil && !kernel.IsAgain(werr) {
-			return c, fmt.Errorf("write(2) after %d bytes: %w", c.AcceptedBytes, werr)
+			return c, fmt.Errorf("write(2) after %s: %w", units.Bytes(c.AcceptedBytes), werr)
 		}
 		now := time.Now()
 		q, _ := kernel.ProbeRaw(w, r)
@@ -193,7 +195,7 @@ func fillSyscall(ctx context.Context, w, r syscall.RawConn, cfg fillConfig) (Cap
 			break
 		}
 		if _, err := kernel.WaitWritable(w, min(window-quiet, max(window/4, time.Millisecond))); err != nil {
-			return c, fmt.Errorf("after %d bytes: %w", c.AcceptedBytes, err)
+			return c, fmt.Errorf("after %s: %w", units.Bytes(c.AcceptedBytes), err)
 		}
 	}
 	c.SettleMillis = window.Milliseconds()
@@ -294,7 +296,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 				break wait
 			case <-ctx.Done():
 				c.PendingBytes = int64(size)
-				return c, fmt.Errorf("filling after %d bytes: %w", c.AcceptedBytes, ctx.Err())
+				return c, fmt.Errorf("filling after %s: %w", units.Bytes(c.AcceptedBytes), ctx.Err())
 			case now := <-tick.C:
 				if now.Sub(lastMove) < window+bound.Stall/4 {
 					continue
@@ -312,7 +314,7 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 		src.took(res.n)
 		c.AcceptedBytes += int64(res.n)
 		if c.AcceptedBytes > cfg.limit {
-			return c, fmt.Errorf("%d bytes accepted without blocking: more than the %d-byte limit", c.AcceptedBytes, cfg.limit)
+			return c, fmt.Errorf("%s accepted without blocking: more than the %s limit", units.Bytes(c.AcceptedBytes), units.Bytes(cfg.limit))
 		}
 		if res.err == nil {
 			quiet = 0
@@ -322,10 +324,10 @@ func fillConn(ctx context.Context, writer net.Conn, cfg fillConfig) (Capacity, e
 		if !errors.As(res.err, &ne) || !ne.Timeout() {
 			if !cfg.noDeadlines && time.Since(began) >= window {
 				//lint:ignore ST1005 the message names the io.Writer method
-				return c, fmt.Errorf("Write after %d bytes: %w: %w", c.AcceptedBytes, ErrDeadlineEnded, res.err)
+				return c, fmt.Errorf("Write after %s: %w: %w", units.Bytes(c.AcceptedBytes), ErrDeadlineEnded, res.err)
 			}
 			//lint:ignore ST1005 the message names the io.Writer method
-			return c, fmt.Errorf("Write after %d bytes: %w", c.AcceptedBytes, res.err)
+			return c, fmt.Errorf("Write after %s: %w", units.Bytes(c.AcceptedBytes), res.err)
 		}
 		// A Write that timed out having taken bytes was slow, not blocked
 		// (a throttled link takes a little every window): go on. Blocked is

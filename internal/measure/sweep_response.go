@@ -279,9 +279,9 @@ func (s Sweep) NoiseNote() string {
 	if n == 0 {
 		return ""
 	}
-	out := "repeats spread up to " + units.Digits(n) + " B"
+	out := "repeats spread up to " + units.Bytes(n)
 	if i, j := s.Outlier(); i >= 0 {
-		out += fmt.Sprintf(", %s B at %s left out as an outlier", units.Digits(s.Points[i].Samples[j]), units.Digits(s.Points[i].Setting))
+		out += fmt.Sprintf(", %s at %s left out as an outlier", units.Bytes(s.Points[i].Samples[j]), units.Bytes(s.Points[i].Setting))
 	}
 	return out
 }
@@ -290,7 +290,7 @@ func (s Sweep) NoiseNote() string {
 func (s Sweep) Describe() string {
 	var parts []string
 	for _, p := range s.Points {
-		parts = append(parts, fmt.Sprintf("%s -> %s B", units.Digits(p.Setting), units.Digits(p.AcceptedBytes)))
+		parts = append(parts, fmt.Sprintf("%s -> %s", units.Bytes(p.Setting), units.Bytes(p.AcceptedBytes)))
 	}
 	out := strings.Join(parts, ", ")
 	if n := s.NoiseNote(); n != "" {

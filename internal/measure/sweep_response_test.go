@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/streamspec/streamspec/internal/measure"
-	"github.com/streamspec/streamspec/internal/units"
 )
 
 // Response classifies exactly where the repeats agree, and says noisy
@@ -45,9 +44,6 @@ func TestSweepResponse(t *testing.T) {
 		if got := c.s.Response(); got != c.want {
 			t.Errorf("%v: %s, want %s", c.s.Points, got, c.want)
 		}
-	}
-	if got := units.Digits(4264448); got != "4 264 448" {
-		t.Errorf("Bytes = %q", got)
 	}
 }
 

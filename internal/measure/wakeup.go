@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/streamspec/streamspec/internal/units"
+
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/kernel"
@@ -69,7 +71,7 @@ func MeasureWakeup(ctx context.Context, writer, reader net.Conn, opts ...FillOpt
 		}
 		p := buf[:min(wk.StepBytes, c.AcceptedBytes-drained)]
 		if err := bound.Within(bound.Stall, "draining the reader", func() error { _, err := io.ReadFull(reader, p); return err }); err != nil {
-			return c, wk, fmt.Errorf("after draining %d of %d bytes: %w", drained, c.AcceptedBytes, err)
+			return c, wk, fmt.Errorf("after draining %s of %s: %w", units.Digits(drained), units.Bytes(c.AcceptedBytes), err)
 		}
 		_, _ = want.Read(exp[:len(p)])
 		if string(p) != string(exp[:len(p)]) {

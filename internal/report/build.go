@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // New returns an empty report for one environment.
@@ -81,7 +82,15 @@ func (r *Report) Derive() {
 	r.markUnavailable()
 	r.Rows = r.Rows[:0]
 	for _, b := range r.Behaviours {
-		r.Rows = append(r.Rows, r.deriveRow(b))
+		row := r.deriveRow(b)
+		if row.Like = r.likeness(b); row.Like != "" {
+			// The reference columns are the comparison the note made.
+			row.Verdict = strings.TrimSuffix(row.Verdict, ", the only transport tested")
+			if b.Class != "contract" {
+				row.Verdict = strings.Replace(row.Verdict, "holds on ", "seen on ", 1)
+			}
+		}
+		r.Rows = append(r.Rows, row)
 	}
 }
 
@@ -153,6 +162,9 @@ func (r *Report) Columns() []Transport {
 // Label is a column's heading: the transport's name, with @env when the
 // report spans several environments.
 func (r *Report) Label(t Transport) string {
+	if IsReference(t) {
+		return t.Name + " (reference)"
+	}
 	if r.MultiEnv() {
 		return t.Name + "@" + t.Env
 	}
@@ -161,11 +173,15 @@ func (r *Report) Label(t Transport) string {
 
 // Result returns the cell for behaviour b on transport t.
 func (r *Report) Result(b string, t Transport) (Result, bool) {
-	i := slices.IndexFunc(r.Results, func(x Result) bool { return x.Behaviour == b && x.Transport == t.Name && x.Env == t.Env })
+	results := r.Results
+	if IsReference(t) && r.Reference != nil {
+		results = r.Reference.Results
+	}
+	i := slices.IndexFunc(results, func(x Result) bool { return x.Behaviour == b && x.Transport == t.Name && x.Env == t.Env })
 	if i < 0 {
 		return Result{}, false
 	}
-	return r.Results[i], true
+	return results[i], true
 }
 
 // Row returns the derived row for behaviour b.

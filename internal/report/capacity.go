@@ -3,29 +3,65 @@ package report
 import (
 	"cmp"
 	"slices"
+
+	"github.com/streamspec/streamspec/harness"
 )
 
 // CapacityBar is the capacity shown for one transport: of the
-// decompositions a spec recorded there (repetitions, methods), the one
-// with the median accepted bytes.
+// decompositions a spec recorded there (one per fresh pair, per method),
+// the one with the median accepted bytes, with the range of them all.
 type CapacityBar struct {
-	Label   string // column label, with the spec when a transport has several
-	Samples int    // decompositions it was chosen from
+	Label    string // column label, with the spec when a transport has several
+	Samples  int    // decompositions it was chosen from: fresh pairs
+	Min, Max int64  // accepted bytes, least and most of the samples
 	Capacity
 }
 
-// Parts splits the accepted bytes into what the sender has not sent, what
-// is in flight, what waits in the receiver's queue, and what no counter
-// accounts for. Counters the platform could not read count as zero.
-func (c Capacity) Parts() (unsent, inFlight, receiver, unattributed int64) {
-	inFlight, receiver = max(c.InFlightBytes, 0), max(c.ReceiverQueuedBytes, 0)
-	switch {
-	case c.SenderQueuedBytes >= 0:
-		unsent = max(c.SenderQueuedBytes-inFlight, 0)
-	case c.SenderUnsentBytes >= 0:
-		unsent = c.SenderUnsentBytes
+// Parts are the disjoint places the accepted bytes were when the writer
+// blocked: Unsent + InFlight + Receiver + Unattributed == AcceptedBytes,
+// always. A counter that also counts bytes shown in another part is not
+// a part: Charged is what a Unix sender's SIOCOUTQ charges it for bytes
+// that sit in the receiver's queue (payload plus overhead), and
+// Overcounted is how far the counters' sum exceeds the accepted bytes
+// (their parts are then cut to fit, the receiver's first kept whole).
+type Parts struct {
+	Unsent, InFlight, Receiver, Unattributed int64
+	Charged, Overcounted                     int64
+}
+
+// Parts splits c's accepted bytes by the kernel's counters. Counters the
+// platform could not read count as zero: those bytes are unattributed.
+func (c Capacity) Parts() Parts {
+	var p Parts
+	receiver := max(c.ReceiverQueuedBytes, 0)
+	var unsent, inFlight int64
+	switch c.Kind {
+	case harness.KindUnix:
+		// One copy of the payload, in the receiver's queue; the sender's
+		// counter is the charge for it.
+		p.Charged = max(c.SenderQueuedBytes, 0)
+	case harness.KindPipe:
+		// One buffer, counted once, as the receiver's.
+	default:
+		// TCP: sent but unacknowledged bytes the receiver already holds
+		// (its ACK not yet back) are in its queue, not in flight.
+		inFlight = max(c.InFlightBytes, 0)
+		if c.AckPendingBytes > 0 {
+			inFlight = max(inFlight-c.AckPendingBytes, 0)
+		}
+		switch {
+		case c.SenderUnsentBytes >= 0:
+			unsent = c.SenderUnsentBytes
+		case c.SenderQueuedBytes >= 0:
+			unsent = max(c.SenderQueuedBytes-max(c.InFlightBytes, 0), 0)
+		}
 	}
-	return unsent, inFlight, receiver, max(c.AcceptedBytes-unsent-inFlight-receiver, 0)
+	left := max(c.AcceptedBytes, 0)
+	take := func(n int64) int64 { n = min(n, left); left -= n; return n }
+	p.Overcounted = max(receiver+inFlight+unsent-left, 0)
+	p.Receiver, p.InFlight, p.Unsent = take(receiver), take(inFlight), take(unsent)
+	p.Unattributed = left
+	return p
 }
 
 // CapacityBars returns one bar per environment, transport, spec and
@@ -34,14 +70,18 @@ func (r *Report) CapacityBars() []CapacityBar {
 	type key struct{ env, transport, behaviour, method string }
 	groups := map[key][]Capacity{}
 	var order []key
-	for _, c := range r.Capacities {
+	all := r.Capacities
+	if r.Reference != nil {
+		all = append(slices.Clone(all), r.Reference.Capacities...)
+	}
+	for _, c := range all {
 		k := key{c.Env, c.Transport, c.Behaviour, c.Method}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], c)
 	}
-	col := indexOf(r.Columns(), func(t Transport) string { return t.Name + "@" + t.Env })
+	col := indexOf(r.Shown(), func(t Transport) string { return t.Name + "@" + t.Env })
 	slices.SortStableFunc(order, func(a, b key) int {
 		return cmp.Compare(col[a.transport+"@"+a.env], col[b.transport+"@"+b.env])
 	})
@@ -65,7 +105,8 @@ func (r *Report) CapacityBars() []CapacityBar {
 			}
 			label += ")"
 		}
-		out = append(out, CapacityBar{Label: label, Samples: len(g), Capacity: g[len(g)/2]})
+		out = append(out, CapacityBar{Label: label, Samples: len(g), Min: g[0].AcceptedBytes, Max: g[len(g)-1].AcceptedBytes,
+			Capacity: g[(len(g)-1)/2]})
 	}
 	return out
 }

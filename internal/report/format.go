@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // oneLine returns the first non-empty line of s, trimmed, cut to max runes.
@@ -60,7 +62,7 @@ func (res Result) Detail(label string) string {
 	for _, k := range sortedKeys(res.Values) {
 		fmt.Fprintf(&b, "\n%s = %v", k, res.Values[k])
 	}
-	fmt.Fprintf(&b, "\n%.1f ms", res.Millis)
+	fmt.Fprintf(&b, "\n%.1f%sms", res.Millis, units.Space)
 	return b.String()
 }
 
@@ -93,7 +95,7 @@ func (t Totals) Describe() string {
 func wrap(s string, width int) []string {
 	var lines []string
 	line := ""
-	for _, w := range strings.Fields(s) {
+	for _, w := range asciiFields(units.Bind(s)) {
 		for utf8.RuneCountInString(w) > width { // a word longer than a line
 			if line != "" {
 				lines, line = append(lines, line), ""
@@ -114,3 +116,9 @@ func wrap(s string, width int) []string {
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// asciiFields splits s at ASCII white space only: the no-break spaces
+// inside numbers (package units) keep a number whole.
+func asciiFields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+}

@@ -127,6 +127,9 @@ func entry(rep *Report, e types.ReportEntry, res *Result, t *Transport) {
 	case EntryObservation:
 		var o Observation
 		if Decode([]byte(data), &o) == nil {
+			if o.Spread != nil {
+				res.Spread = o.Spread
+			}
 			if o.Summary != "" {
 				res.Summary = strings.TrimPrefix(res.Summary+"; "+o.Summary, "; ")
 			}

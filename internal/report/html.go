@@ -5,14 +5,19 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 //go:embed html.tmpl
 var pageSource string
 
 var page = template.Must(template.New("page").Funcs(template.FuncMap{
-	"bytes": Bytes,
+	"bytes": units.Bytes,
 	"join":  func(s []string) string { return strings.Join(s, ", ") },
+	"bind":  units.Bind,
+	"add":   func(a, b float64) float64 { return a + b },
+	"sub":   func(a, b float64) float64 { return a - b },
 }).Parse(pageSource))
 
 // htmlCell is one matrix cell: a CSS class for its colour, a short text
@@ -36,6 +41,7 @@ type htmlArea struct {
 type htmlHead struct {
 	Label, Kind, Title string
 	Span               int
+	Reference          bool
 }
 
 type htmlFailure struct {
@@ -50,8 +56,9 @@ type htmlPage struct {
 	Columns             []Transport
 	Areas               []htmlArea
 	Bars                *barChart
-	Capacities          []CapacityBar
-	Sweeps              []lineChart
+	Capacities          [][]string // the table's rows, the heading first
+	CapacityNotes       []string
+	Sweeps              []sweepGroup
 	Failures            []htmlFailure
 	Unexpected          []htmlFailure // results that differ from an inferred expectation: the reason is how, with the source
 	Width               int           // matrix columns: behaviour, class, transports, verdict
@@ -62,18 +69,22 @@ type htmlPage struct {
 // transport showing where the bytes were when the writer blocked, and
 // the buffer sweeps. It loads nothing from anywhere.
 func (r *Report) HTML(w io.Writer) error {
-	p := htmlPage{R: r, DiffersFromInferred: DiffersFromInferred, Columns: r.Columns(), Bars: capacityChart(r.CapacityBars()), Capacities: r.CapacityBars(), Sweeps: r.sweepCharts()}
+	p := htmlPage{R: r, DiffersFromInferred: DiffersFromInferred, Columns: r.Shown(), Bars: capacityChart(r.CapacityBars()), Sweeps: r.sweepCharts()}
+	p.Capacities, p.CapacityNotes = capacityTable(r.CapacityBars())
+	if len(p.Capacities) == 1 {
+		p.Capacities = nil
+	}
 	p.Width = len(p.Columns) + 3
 	for _, c := range p.Columns {
 		if n := len(p.Transports); n > 0 && p.Transports[n-1].Label == c.Name && r.MultiEnv() {
 			p.Transports[n-1].Span++
 		} else {
-			label := c.Name
-			if !r.MultiEnv() {
-				label = r.Label(c)
+			kind := c.Kind
+			if IsReference(c) {
+				kind = "reference · " + kind
 			}
-			p.Transports = append(p.Transports, htmlHead{Label: label, Kind: c.Kind, Span: 1,
-				Title: strings.TrimSpace(c.Kind + " · " + strings.Join(c.Abilities, ", ") + "\n" + c.Notes)})
+			p.Transports = append(p.Transports, htmlHead{Label: c.Name, Kind: kind, Span: 1, Reference: IsReference(c),
+				Title: strings.TrimSpace(kind + " · " + strings.Join(c.Abilities, ", ") + "\n" + c.Notes)})
 		}
 		if r.MultiEnv() {
 			p.Envs = append(p.Envs, c.Env)
@@ -109,6 +120,10 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 	out := htmlCell{Class: string(res.Verdict), Title: res.Detail(r.Label(c))}
 	switch res.Verdict {
 	case Pass:
+		if res.Error() != "" {
+			out.Class, out.Text = "error", "error: "+cut(res.Summary, 80)
+			break
+		}
 		switch {
 		case res.Summary == "":
 			out.Class, out.Text = "pass mark", "✓"
@@ -130,5 +145,9 @@ func (r *Report) htmlCell(b Behaviour, c Transport) htmlCell {
 		out.Class += " unexpected"
 		out.Text = "⚠ " + out.Text
 	}
+	if IsReference(c) {
+		out.Class += " ref"
+	}
+	out.Text = units.Bind(out.Text)
 	return out
 }

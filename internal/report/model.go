@@ -7,7 +7,10 @@ import (
 
 // SchemaVersion is the version of the JSON form. Adding fields keeps it;
 // renaming or removing one, or changing a meaning, increments it.
-const SchemaVersion = 1
+// Version 2: a row's status may be "errors"; a result may carry the spread
+// of its repeats; capacities hold one decomposition per fresh pair; a
+// report of custom transports may carry a reference.
+const SchemaVersion = 2
 
 // Report is a conformance matrix: behaviours as rows, transports (per
 // environment) as columns, one Result per cell.
@@ -22,6 +25,9 @@ type Report struct {
 	Sweeps        []Sweep       `json:"sweeps"`
 	Rows          []Row         `json:"rows"`   // derived by Derive, one per behaviour
 	Totals        Totals        `json:"totals"` // derived by Derive
+	// Reference is set on a run of custom transports alone: the kernel's
+	// transports on the same OS to compare them with (AttachReference).
+	Reference *Reference `json:"reference,omitempty"`
 }
 
 // Environment is the machine one run happened on. ID is what columns and
@@ -87,11 +93,25 @@ type Result struct {
 	State     string         `json:"state,omitempty"`   // the test framework's state, e.g. "timedout"
 	Location  string         `json:"location,omitempty"`
 	Millis    float64        `json:"duration_ms"`
+	// Spread is the range of a measurement repeated on fresh pairs, where
+	// it varies from pair to pair; rows compare it, never one sample.
+	Spread *Spread `json:"spread,omitempty"`
 	// Checks compare what the spec saw with what is expected of a built-in
 	// on this OS, each with its provenance: one that differs from an
 	// inferred expectation leaves the verdict a pass and is shown as
 	// differing from the inferred expectation.
 	Checks []expect.Check `json:"checks,omitempty"`
+}
+
+// Spread is a measurement repeated on fresh pairs: its least, median and
+// most value, and how many pairs. Two transports differ in it only where
+// their ranges, each widened by its own width, do not meet.
+type Spread struct {
+	Of      string `json:"of"` // the value: "accepted_bytes", "wakeup_after_bytes"
+	Min     int64  `json:"min"`
+	Median  int64  `json:"median"`
+	Max     int64  `json:"max"`
+	Samples int    `json:"samples"`
 }
 
 // Capacity is a measure.Capacity with the spec and environment it came
@@ -117,6 +137,7 @@ const (
 	Differs     RowStatus = "differs"       // every tested transport passed, with different values
 	Fails       RowStatus = "fails"         // at least one tested transport failed
 	DiffersByOS RowStatus = "differs_by_os" // the transports agree within an environment, not across
+	Errors      RowStatus = "errors"        // an observed spec could not measure on some transport: its cell is the error
 	NotTested   RowStatus = "not_tested"    // no transport ran the spec
 )
 
@@ -129,6 +150,9 @@ type Row struct {
 	// Unexpected names the columns whose result differs from an inferred
 	// expectation (it passed), e.g. "differs from the inferred expectation on tcp4, tcp6".
 	Unexpected string `json:"unexpected,omitempty"`
+	// Like says, with reference columns, which of the kernel's transports
+	// behave as the report's do, e.g. "like TCP, not a Unix socket and a pipe".
+	Like string `json:"like,omitempty"`
 }
 
 // Totals counts results by verdict.

@@ -158,17 +158,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestFormat(t *testing.T) {
-	for n, want := range map[int64]string{-1: "n/a", 0: "0 B", 999: "999 B", 4264448: "4 264 448 B"} {
-		if got := Bytes(n); got != want {
-			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
-		}
-	}
-	for n, want := range map[int64]string{512: "512 B", 1536: "1.5 KiB", 4 << 20: "4 MiB", 4264448: "4.07 MiB", 212992: "208 KiB"} {
-		if got := Short(n); got != want {
-			t.Errorf("Short(%d) = %q, want %q", n, got, want)
-		}
-	}
+func TestWrap(t *testing.T) {
 	if got := wrap("aaaa bb cccccccccc d", 5); strings.Join(got, "|") != "aaaa|bb|ccccc|ccccc|d" {
 		t.Errorf("wrap: %q", got)
 	}

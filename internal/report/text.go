@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // TextOptions shape the terminal matrix.
@@ -85,7 +87,7 @@ func (t *textWriter) line(s string) { t.b.WriteString(strings.TrimRight(s, " ") 
 func pad(s string, visible, n int) string { return s + strings.Repeat(" ", max(0, n-visible)) }
 
 func (t *textWriter) layout() {
-	t.cols = t.r.Columns()
+	t.cols = t.r.Shown()
 	t.colW = 4 // "n/a" and a space
 	for _, c := range t.cols {
 		t.heads = append(t.heads, t.r.Label(c))
@@ -128,6 +130,11 @@ func (t *textWriter) header() {
 		}
 	}
 	t.line(t.r.Totals.Describe())
+	for _, l := range wrap(t.r.Reference.Provenance(), t.width) {
+		if l != "" {
+			t.line(l)
+		}
+	}
 	for _, c := range t.cols {
 		if c.Unavailable != "" {
 			t.line(cut(t.r.Label(c)+" unavailable here: "+c.Unavailable, t.width))
@@ -241,7 +248,7 @@ func letters(r *Report, b Behaviour) valueLetters {
 		return v
 	}
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	for _, c := range r.Columns() {
+	for _, c := range r.Shown() {
 		res, ok := r.Result(b.ID, c)
 		if !ok || res.Verdict != Pass || res.Summary == "" || v.letter[res.Summary] != "" {
 			continue
@@ -345,7 +352,7 @@ func (t *textWriter) capacities() {
 		for _, n := range []int64{c.AcceptedBytes, c.SenderQueuedBytes, c.InFlightBytes, c.ReceiverQueuedBytes, c.SoSndbuf, c.SoRcvbuf, c.PipeSize} {
 			v := "-"
 			if n >= 0 {
-				v = Short(n)
+				v = units.Short(n)
 			}
 			s += pad(v, utf8.RuneCountInString(v), 11)
 		}

@@ -52,8 +52,11 @@ func (r *Report) deriveRow(b Behaviour) Row {
 	scope := slices.DeleteFunc(slices.Clone(all), func(c cell) bool { return !c.res.Verdict.Tested() && c.res.Verdict != Unsupported })
 	if len(tested) == 0 {
 		row.Status, row.Verdict = NotTested, "not tested"
-		if len(scope) > 0 {
-			row.Verdict = "unsupported on every transport"
+		switch {
+		case len(scope) > 1 && len(scope) == len(noted): // the cells say why
+			row.Verdict, row.Untested = "unsupported on every transport", ""
+		case row.Untested != "": // which transports, once
+			row.Verdict, row.Untested = row.Untested, ""
 		}
 		return row
 	}
@@ -82,7 +85,7 @@ func (r *Report) deriveRow(b Behaviour) Row {
 // differs from an inferred expectation.
 func (row Row) Text() string {
 	text := row.Verdict
-	for _, extra := range []string{row.Untested, row.Unexpected} {
+	for _, extra := range []string{row.Like, row.Untested, row.Unexpected} {
 		if extra != "" {
 			text += "; " + extra
 		}
@@ -98,10 +101,14 @@ func (row Row) Parenthesised() string {
 			extra = append(extra, e)
 		}
 	}
-	if len(extra) == 0 {
-		return row.Verdict
+	v := row.Verdict
+	if row.Like != "" {
+		v += "; " + row.Like
 	}
-	return row.Verdict + " (" + strings.Join(extra, "; ") + ")"
+	if len(extra) == 0 {
+		return v
+	}
+	return v + " (" + strings.Join(extra, "; ") + ")"
 }
 
 // consistent reports whether every transport gave the same outcome in
@@ -144,7 +151,9 @@ func perTransport(cs []cell) []cell {
 // key is what makes two cells agree: pass or fail for a contract, and for
 // any other row also the observed value: the spec's outcome class where it
 // gives one (values["outcome"], e.g. "default: no stall, nagle: stall"),
-// so that measured numbers do not split transports that behave alike.
+// so that measured numbers do not split transports that behave alike; for
+// a value measured on fresh pairs, what it measures (the ranges are then
+// compared by meets); the summary otherwise.
 func key(class string, res Result) string {
 	if res.Verdict == Fail || class == "contract" {
 		return string(res.Verdict)
@@ -152,12 +161,37 @@ func key(class string, res Result) string {
 	if o, ok := res.Values["outcome"].(string); ok && o != "" {
 		return string(res.Verdict) + "\x00" + o
 	}
+	if res.Spread != nil {
+		return string(res.Verdict) + "\x00spread\x00" + res.Spread.Of
+	}
 	return string(res.Verdict) + "\x00" + res.Summary
+}
+
+// meets reports whether two spreads of one measurement agree: their
+// ranges overlap. A range is the tolerance its repeats show; a value that
+// did not vary from pair to pair has none and must be met exactly.
+func meets(a, b *Spread) bool {
+	if a == nil || b == nil {
+		return true
+	}
+	return a.Min <= b.Max && b.Min <= a.Max
 }
 
 // single derives the verdict within one environment. tested holds the
 // cells that ran, scope those plus the unsupported ones.
 func single(class string, tested, scope []cell) (RowStatus, string) {
+	if errored, rest := splitErrors(class, tested); len(errored) > 0 {
+		v := "could not measure on " + labels(errored)
+		if len(rest) == 0 {
+			return Errors, v
+		}
+		status, more := single(class, rest, rest)
+		more = strings.Replace(more, "every transport tested", "the others", 1)
+		if status != Fails {
+			status = Errors
+		}
+		return status, v + "; " + more
+	}
 	var pass, fail []cell
 	for _, c := range tested {
 		if c.res.Verdict == Fail {
@@ -168,6 +202,8 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 	}
 	if len(fail) > 0 {
 		switch {
+		case len(tested) == 1:
+			return Fails, "fails on " + fail[0].label
 		case len(pass) == 0:
 			return Fails, "fails on every transport tested"
 		case len(fail) == 1:
@@ -206,16 +242,19 @@ func single(class string, tested, scope []cell) (RowStatus, string) {
 	return Differs, "differs: " + strings.Join(parts, " vs ")
 }
 
-// group partitions cells by key, in column order.
+// group partitions cells by key, in column order; where the key is a
+// spread's, by spreads that meet every cell of the group.
 func group(class string, cs []cell) [][]cell {
-	var keys []string
 	var out [][]cell
 	for _, c := range cs {
 		k := key(class, c.res)
-		i := slices.Index(keys, k)
+		byRange := strings.Contains(k, "\x00spread\x00")
+		i := slices.IndexFunc(out, func(g []cell) bool {
+			return key(class, g[0].res) == k &&
+				!(byRange && slices.ContainsFunc(g, func(o cell) bool { return !meets(o.res.Spread, c.res.Spread) }))
+		})
 		if i < 0 {
-			keys, out = append(keys, k), append(out, nil)
-			i = len(out) - 1
+			out, i = append(out, nil), len(out)
 		}
 		out[i] = append(out[i], c)
 	}
@@ -265,4 +304,18 @@ func untested(cs []cell) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// splitErrors separates the cells of an observed row whose spec could
+// not measure (the cell is the error) from the rest: an error is no value
+// to compare.
+func splitErrors(class string, cs []cell) (errored, rest []cell) {
+	for _, c := range cs {
+		if class != "contract" && c.res.Error() != "" {
+			errored = append(errored, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	return errored, rest
 }

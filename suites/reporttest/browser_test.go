@@ -17,26 +17,47 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/streamspec/streamspec/internal/report"
 )
 
 // The HTML report in a real browser: headless Chromium loads the page of
-// the fixture report, which must raise no console message, exception,
-// failed or external load, and lay the matrix out whole; the screenshot
-// is kept for a person to look at (STREAMSPEC_SCREENSHOT=path keeps it
-// there). Skipped, saying why, where there is no Chromium.
+// the fixture report, and of a custom transport's report beside the
+// reference columns, at 1000, 1400 and 1600 px wide; each must raise no
+// console message, exception, failed or external load, lay the matrix out
+// whole and clip no chart label. The screenshots are kept for a person to
+// look at (STREAMSPEC_SCREENSHOT=dir keeps them there). Skipped, saying
+// why, where there is no Chromium.
 func TestReportHTMLInChromium(t *testing.T) {
 	chrome := findChromium(t)
+	for _, page := range []struct {
+		name             string
+		rep              *report.Report
+		rows, cols, svgs int
+	}{
+		{"builtin", fixture(), 10, 8, 4},
+		{"custom", customFixture(), 10, 1 + 3, 1},
+	} {
+		for _, width := range []int{1000, 1400, 1600} {
+			t.Run(fmt.Sprintf("%s-%d", page.name, width), func(t *testing.T) {
+				checkPage(t, chrome, page.rep, width, page.rows, page.cols, page.svgs, page.name)
+			})
+		}
+	}
+}
+
+func checkPage(t *testing.T, chrome string, rep *report.Report, width, rows, cols, svgs int, name string) {
 	page := filepath.Join(t.TempDir(), "conformance.html")
 	f, err := os.Create(page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := fixture().HTML(f); err != nil {
+	if err := rep.HTML(f); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
 
-	got := loadInChromium(t, chrome, page, `JSON.stringify({
+	got := loadInChromium(t, chrome, page, width, `JSON.stringify({
 		cells: document.querySelectorAll("table.matrix td.cell").length,
 		colored: [...document.querySelectorAll("table.matrix td.cell")].filter(c => getComputedStyle(c).backgroundColor !== "rgba(0, 0, 0, 0)").length,
 		titled: document.querySelectorAll("table.matrix td.cell[title]").length,
@@ -45,6 +66,12 @@ func TestReportHTMLInChromium(t *testing.T) {
 		curves: document.querySelectorAll("svg polyline").length,
 		tableWidth: document.querySelector("table.matrix").getBoundingClientRect().width,
 		pageWidth: document.documentElement.scrollWidth,
+		wide: [...document.querySelectorAll("body > *")].filter(e => e.getBoundingClientRect().right > innerWidth).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)),
+		clipped: [...document.querySelectorAll("svg text")].filter(e => {
+			const s = e.ownerSVGElement.getBoundingClientRect(), r = e.getBoundingClientRect();
+			return r.width > 0 && (r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5);
+		}).map(e => e.textContent),
+		wrapped: [...document.querySelectorAll("table.matrix td.cell, table.data td")].filter(e => /\d[ \n]\d/.test(e.innerText)).map(e => e.innerText),
 	})`)
 	for _, e := range got.problems {
 		t.Errorf("browser: %s", e)
@@ -52,23 +79,29 @@ func TestReportHTMLInChromium(t *testing.T) {
 	var dom struct {
 		Cells, Colored, Titled, Svgs, Bars, Curves int
 		TableWidth, PageWidth                      float64
+		Clipped, Wrapped, Wide                     []string
 	}
 	if err := json.Unmarshal([]byte(got.value), &dom); err != nil {
 		t.Fatalf("page check %q: %v", got.value, err)
 	}
-	rows, cols := 10, 8 // the fixture's behaviours and transports
 	if dom.Cells != rows*cols || dom.Titled != dom.Cells || dom.Colored < dom.Cells-rows {
 		t.Errorf("matrix: %d cells (want %d), %d with a tooltip, %d coloured", dom.Cells, rows*cols, dom.Titled, dom.Colored)
 	}
-	if dom.Svgs != 3 || dom.Curves != 4 || dom.Bars < 4 {
-		t.Errorf("charts: %d svg (want 1 capacity + 2 sweeps), %d curves (want 4), %d rects", dom.Svgs, dom.Curves, dom.Bars)
+	if dom.Svgs != svgs || dom.Bars < 4 {
+		t.Errorf("charts: %d svg (want %d: capacity and sweep panels), %d rects", dom.Svgs, svgs, dom.Bars)
 	}
-	if dom.TableWidth > float64(viewportWidth) {
-		t.Errorf("the matrix is %.0f px wide, more than the %d px window", dom.TableWidth, viewportWidth)
+	if dom.TableWidth > float64(width) || dom.PageWidth > float64(width) {
+		t.Errorf("the matrix is %.0f px wide and the page %.0f px, more than the %d px window; past its edge: %q", dom.TableWidth, dom.PageWidth, width, dom.Wide)
 	}
-	keep := os.Getenv("STREAMSPEC_SCREENSHOT")
-	if keep == "" {
-		keep = filepath.Join(t.TempDir(), "conformance.png")
+	if len(dom.Clipped) > 0 {
+		t.Errorf("chart labels cut by their chart's edge: %q", dom.Clipped)
+	}
+	if len(dom.Wrapped) > 0 {
+		t.Errorf("numbers broken by a breaking space: %q", dom.Wrapped)
+	}
+	keep := filepath.Join(t.TempDir(), "conformance.png")
+	if dir := os.Getenv("STREAMSPEC_SCREENSHOT"); dir != "" {
+		keep = filepath.Join(dir, fmt.Sprintf("report-%s-%d.png", name, width))
 	}
 	if err := os.WriteFile(keep, got.screenshot, 0o644); err != nil {
 		t.Fatal(err)
@@ -86,7 +119,7 @@ func TestReportHTMLCheckCatchesErrors(t *testing.T) {
 	if err := os.WriteFile(page, []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got := loadInChromium(t, chrome, page, `"ok"`)
+	got := loadInChromium(t, chrome, page, viewportWidth, `"ok"`)
 	all := strings.Join(got.problems, "\n")
 	for _, want := range []string{"console error: boom", "exception", "thrown", "external request: http://127.0.0.1:9/x.png"} {
 		if !strings.Contains(all, want) {
@@ -123,7 +156,7 @@ type browserResult struct {
 // DevTools protocol on a pipe (--remote-debugging-pipe: standard library
 // only, no port, no driver), evaluates expr once the page has loaded and
 // takes a full-page screenshot.
-func loadInChromium(t *testing.T, chrome, page, expr string) browserResult {
+func loadInChromium(t *testing.T, chrome, page string, width int, expr string) browserResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -184,7 +217,7 @@ func loadInChromium(t *testing.T, chrome, page, expr string) browserResult {
 			fail(err)
 		}
 	}
-	if err := c.call(s, "Emulation.setDeviceMetricsOverride", map[string]any{"width": viewportWidth, "height": 1000, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
+	if err := c.call(s, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
 		fail(err)
 	}
 	if err := c.call(s, "Page.navigate", map[string]any{"url": "file://" + page}, nil); err != nil {

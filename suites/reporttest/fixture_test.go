@@ -2,7 +2,7 @@ package reporttest
 
 import (
 	"encoding/json"
-	"fmt"
+	"slices"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -12,6 +12,7 @@ import (
 	"github.com/streamspec/streamspec/internal/expect"
 	"github.com/streamspec/streamspec/internal/measure"
 	"github.com/streamspec/streamspec/internal/report"
+	"github.com/streamspec/streamspec/internal/units"
 )
 
 // A fixed Ginkgo report for the report's golden and browser tests: every
@@ -68,8 +69,8 @@ func fixtureReport() types.Report {
 		}
 		add(name, "integrity", pass, "")
 		accepted := map[string]int64{"tcp4": 4194304, "unix": 212992, "unix-socketpair": 212992, "os-pipe": 65536, "tls": 4128768, "my-mux": 1 << 20}[name]
-		add(name, "backpressure", pass, "", observe(fmt.Sprintf("blocked after %d B", accepted), map[string]any{"accepted_bytes": accepted}))
-		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(report.Short(accepted), nil))...)
+		add(name, "backpressure", pass, "", observe("blocked after "+units.Bytes(accepted), map[string]any{"accepted_bytes": accepted}))
+		add(name, "capacity", pass, "", append(fixtureCapacity(name, len(specs)%2 == 0), observe(units.Short(accepted), nil))...)
 		switch name {
 		case "net-pipe":
 			add(name, "half-close", skip, report.UnsupportedPrefix+"net-pipe lacks close-write")
@@ -83,7 +84,7 @@ func fixtureReport() types.Report {
 		}
 		unread := map[string]string{"os-pipe": "EPIPE", "net-pipe": "EOF"}[name]
 		if unread == "" {
-			unread = "ECONNRESET after 10 B"
+			unread = "ECONNRESET after " + units.Bytes(10)
 		}
 		if name == "my-mux" {
 			add(name, "close-with-unread-data", skip, report.UnsupportedPrefix+"my-mux lacks descriptor")
@@ -109,7 +110,7 @@ func fixtureReport() types.Report {
 			add(name, "write-deadline", fail, "Write past its deadline: error \"io: read/write on closed pipe\" | is not a net.Error\nExpected\n    <bool>: false")
 		}
 		if name == "tcp4" {
-			add(name, "nagle-delayed-ack", pass, "", observe("stalls 41 ms", map[string]any{"median_ms": 41.2, "samples": 15}))
+			add(name, "nagle-delayed-ack", pass, "", observe("stalls "+units.Millis(41), map[string]any{"median_ms": 41.2, "samples": 15}))
 		} else {
 			add(name, "nagle-delayed-ack", skip, report.UnsupportedPrefix+name+" lacks no-delay")
 		}
@@ -169,15 +170,16 @@ func fixtureCapacity(transport string, parallel bool) []types.ReportEntry {
 	switch transport {
 	case "tcp4":
 		c = measure.Capacity{AcceptedBytes: 4194304, SenderQueuedBytes: 2621440, SenderUnsentBytes: 1572864, InFlightBytes: 1048576,
-			ReceiverQueuedBytes: 1572864, SoSndbuf: 2626560, SoRcvbuf: 131072, PipeSize: -1, Method: "nonblocking-syscall", Conserved: true, SettleMillis: 100}
+			ReceiverQueuedBytes: 1572864, SoSndbuf: 2626560, SoRcvbuf: 131072, PipeSize: -1, Method: "nonblocking-syscall", Conserved: true, SettleMillis: 100,
+			Kind: harness.KindTCP}
 		knob = "so_sndbuf"
 	case "unix", "unix-socketpair":
-		c = measure.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
-			SoSndbuf: 212992, SoRcvbuf: 212992, PipeSize: -1, Method: "nonblocking-syscall", Notes: "SIOCOUTQ counts truesize"}
+		c = measure.Capacity{AcceptedBytes: 212992, SenderQueuedBytes: 218112, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 212992,
+			SoSndbuf: 212992, SoRcvbuf: 212992, PipeSize: -1, Method: "nonblocking-syscall", Notes: "SIOCOUTQ counts truesize", Kind: harness.KindUnix}
 		knob = "so_sndbuf"
 	case "os-pipe":
 		c = measure.Capacity{AcceptedBytes: 65536, SenderQueuedBytes: -1, SenderUnsentBytes: -1, InFlightBytes: -1, ReceiverQueuedBytes: 65536,
-			SoSndbuf: -1, SoRcvbuf: -1, PipeSize: 65536, Method: "nonblocking-syscall", Conserved: true}
+			SoSndbuf: -1, SoRcvbuf: -1, PipeSize: 65536, Method: "nonblocking-syscall", Conserved: true, Kind: harness.KindPipe}
 		knob = "pipe_size"
 	default:
 		return nil
@@ -188,4 +190,16 @@ func fixtureCapacity(transport string, parallel bool) []types.ReportEntry {
 		s.Points = append(s.Points, measure.SweepPoint{Setting: setting, AcceptedBytes: setting * int64(2+i%2)})
 	}
 	return []types.ReportEntry{fixtureEntry(measure.EntryCapacity, c, parallel), fixtureEntry(measure.EntrySweep, s, !parallel)}
+}
+
+// customFixture is the fixture's custom transport alone: a run of a
+// user's transport, shown beside the reference columns shipped for Linux.
+func customFixture() *report.Report {
+	r := fixtureReport()
+	r.SpecReports = slices.DeleteFunc(r.SpecReports, func(s types.SpecReport) bool {
+		return len(s.ContainerHierarchyTexts) > 1 && s.ContainerHierarchyTexts[1] != "my-mux"
+	})
+	rep := report.FromGinkgo(r, fixtureCatalogue, nil, fixtureEnv)
+	rep.AttachReference()
+	return rep
 }

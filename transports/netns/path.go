@@ -15,8 +15,11 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/streamspec/streamspec/internal/units"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/measure"
@@ -114,7 +117,7 @@ func (p Path) label() string {
 	if p.Delay > 0 {
 		s += fmt.Sprintf(", %v each way", p.Delay)
 	}
-	return s + fmt.Sprintf(", %s queue (%v)", size(p.queue()), p.QueueDelay().Round(time.Millisecond))
+	return s + fmt.Sprintf(", %s queue (%s)", size(p.queue()), units.Millis(float64(p.QueueDelay().Round(time.Millisecond).Milliseconds())))
 }
 
 // SweepQueues are the bottleneck queues of Variants: 128 KiB to 2 MiB,
@@ -131,7 +134,7 @@ func (t *Transport) Variants() []measure.PathVariant {
 	for _, q := range SweepQueues {
 		p := t.path
 		p.Queue = q
-		out = append(out, measure.PathVariant{Transport: New(t.name+" "+size(q), p), Label: p.label()})
+		out = append(out, measure.PathVariant{Transport: New(t.name+" "+strings.ReplaceAll(size(q), units.Space, " "), p), Label: p.label()})
 	}
 	return out
 }
@@ -201,21 +204,21 @@ var (
 func bits(r int64) string {
 	switch {
 	case r >= 1e9 && r%1e9 == 0:
-		return fmt.Sprintf("%d Gbit/s", r/1e9)
+		return fmt.Sprintf("%d%sGbit/s", r/1e9, units.Space)
 	case r >= 1e6 && r%1e6 == 0:
-		return fmt.Sprintf("%d Mbit/s", r/1e6)
+		return fmt.Sprintf("%d%sMbit/s", r/1e6, units.Space)
 	case r >= 1e3 && r%1e3 == 0:
-		return fmt.Sprintf("%d kbit/s", r/1e3)
+		return fmt.Sprintf("%d%skbit/s", r/1e3, units.Space)
 	}
-	return fmt.Sprintf("%d bit/s", r)
+	return fmt.Sprintf("%s%sbit/s", units.Digits(r), units.Space)
 }
 
 func size(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+		return fmt.Sprintf("%d%sMiB", n>>20, units.Space)
 	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return fmt.Sprintf("%d%sKiB", n>>10, units.Space)
 	}
-	return fmt.Sprintf("%d B", n)
+	return units.Bytes(int64(n))
 }
