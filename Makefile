@@ -8,10 +8,10 @@ LOAD    ?= cpu
 
 # command:package pairs that make tools installs where missing and allowed:
 # socat for the socat relay transport, ip and tc (iproute2) for the netns
-# transport, Chromium for the HTML report check; haproxy, nginx with its
+# transport, nft (nftables) for its random loss, Chromium for the HTML report check; haproxy, nginx with its
 # stream module (a file, not a command) and stunnel for the gallery's
 # proxies, haproxy also for cmd/streamspec's test
-TOOLS   := socat:socat ip:iproute2 tc:iproute2 chromium|chromium-browser|google-chrome|google-chrome-stable:chromium \
+TOOLS   := socat:socat ip:iproute2 tc:iproute2 nft:nftables chromium|chromium-browser|google-chrome|google-chrome-stable:chromium \
            haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream stunnel4|stunnel:stunnel4
 
 .PHONY: all test conformance gallery lint tools bench soak
