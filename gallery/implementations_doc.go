@@ -243,7 +243,11 @@ func sameText(l implLine) string {
 	case len(l.differs) == 0:
 		return "same"
 	}
-	return "differs: " + strings.Join(titles(l.differs), ", ")
+	s := "differs: " + strings.Join(titles(l.differs), ", ")
+	if l.row != nil && len(l.row.Timing) > 0 {
+		s += " (" + strings.Join(titles(l.row.Timing), ", ") + ": timing, seen both ways)"
+	}
+	return s
 }
 
 // titles names columns by their implementation.
