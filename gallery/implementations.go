@@ -84,7 +84,7 @@ var ImplRows = []ImplRow{
 		Why:      "the Linux stacks and gVisor advertise the free receive buffer, so capacity follows SO_RCVBUF; XNU never shrinks the window it offered in the SYN-ACK (65 535), so a small SO_RCVBUF set after accept changes little: mixed",
 		Citation: "Linux net/ipv4/tcp_output.c __tcp_select_window; xnu bsd/netinet/tcp_output.c tcp_output (never advertises less than rcv_adv - rcv_nxt)"},
 	{Behaviour: "wakeup-threshold", Values: true,
-		Why: "how much the reader must drain before a blocked writer wakes varies from pair to pair on Linux TCP and MPTCP alike (0.39 to 1.31 MB of about 4.2 MB seen on TCP, 1.18 to 1.31 MB on MPTCP); the probe needs a descriptor, which gVisor has not",
+		Why:      "how much the reader must drain before a blocked writer wakes varies from pair to pair on Linux TCP and MPTCP alike (0.39 to 1.31 MB of about 4.2 MB seen on TCP, 1.18 to 1.31 MB on MPTCP); the probe needs a descriptor, which gVisor has not",
 		Citation: "Linux net/core/stream.c sk_stream_write_space, net/mptcp/protocol.c mptcp_write_space (the wake-up of a writer waiting for send-buffer room)"},
 	{Behaviour: "concurrent-writes", Differs: []string{"gvisor-netstack"},
 		Why:      "the kernels serialise a Write under the socket lock and Go's poller holds a write lock per descriptor; gonet's TCPConn.Write takes no lock and loops over partial endpoint writes, so concurrent Writes interleave (the adapter's, not the TCP stack's)",
