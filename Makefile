@@ -14,7 +14,8 @@ LOAD    ?= cpu
 # file the package installs.
 #   conformance, soak: socat for the socat relay transports; ip and tc
 #     (iproute2) for the netns transport
-#   test: those, for ./suites and ./transports; haproxy for
+#   test: those, for ./suites and ./transports, and nft (nftables) for
+#     the netns transport's random loss (TestLossyPath); haproxy for
 #     cmd/streamspec's tests through a real proxy; Chromium only for
 #     suites/reporttest's check of the HTML report in a headless browser
 #   gallery: the proxies it runs: haproxy, nginx with its stream module (a
@@ -23,7 +24,7 @@ LOAD    ?= cpu
 #     and go run at the pinned versions below, in no go.mod)
 #   bench: none
 CONFORMANCE_TOOLS := socat:socat ip:iproute2 tc:iproute2
-TEST_TOOLS        := $(CONFORMANCE_TOOLS) haproxy:haproxy \
+TEST_TOOLS        := $(CONFORMANCE_TOOLS) nft:nftables haproxy:haproxy \
                      chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
 GALLERY_TOOLS     := haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream \
                      stunnel4|stunnel:stunnel4

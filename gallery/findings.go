@@ -26,6 +26,18 @@ var Findings = []Finding{
 		Why:      "as read-deadline: Stream.write returns the same ErrTimeout",
 		Citation: `stream.go, Stream.write: case <-timeout: return 0, ErrTimeout; const.go ErrTimeout`},
 
+	// gVisor netstack (gonet)
+	{Entry: "gvisor-netstack", Behaviour: "read-deadline", Seen: `i/o timeout" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "the timeout is a *net.OpError around gonet's own timeoutError, which has Timeout() true and wraps nothing, so errors.Is(err, os.ErrDeadlineExceeded) is false",
+		Citation: `pkg/tcpip/adapters/gonet/gonet.go: "timeoutError is how the net package reports timeouts" (Error, Timeout, Temporary; no Unwrap or Is); commonRead returns errorer.newOpError("read", &timeoutError{}); ` + netConnDeadlines},
+	{Entry: "gvisor-netstack", Behaviour: "write-deadline", Seen: `i/o timeout" does not match os.ErrDeadlineExceeded`, Class: Nonconformance,
+		Why:      "as read-deadline: TCPConn.Write returns the same timeoutError",
+		Citation: `pkg/tcpip/adapters/gonet/gonet.go, TCPConn.Write: case <-deadline: return nbytes, c.newOpError("write", &timeoutError{})`},
+	{Entry: "gvisor-netstack", Behaviour: "concurrent-writes", Seen: "is not one whole Write", Class: Nonconformance,
+		Why: "TCPConn.Write takes no lock: it loops over Endpoint.Write, which takes what fits in the send buffer and returns, so two Writes that each wait for room interleave " +
+			"(5 runs of 5 tore a 1 MiB record); gonet's TCPConn says it implements net.Conn, whose methods may be called from several goroutines at once",
+		Citation: `pkg/tcpip/adapters/gonet/gonet.go, TCPConn: "readMu serializes reads" (nothing serializes writes); TCPConn.Write: "Write may write fewer than the full number of bytes and return without error. In this case we need to try writing the remaining bytes again"; net.Conn doc: "Multiple goroutines may invoke methods on a Conn simultaneously."`},
+
 	// quic-go
 	{Entry: "quic-go", Behaviour: "close-unblocks", Seen: "blocked Write hung", Class: DesignChoice,
 		Why:      "a Write blocked by flow control stays blocked through the full close (CancelRead, then Close): quic-go forbids Close during a Write; only CancelWrite, which discards unsent data, aborts it",

@@ -117,3 +117,14 @@ func startLongRuns(t *testing.T) (wait func()) {
 	}
 	return wg.Wait
 }
+
+// TestImplementations runs the whole catalogue on the TCP implementations
+// of docs/tcp-implementations.md (gallery.ImplementationTransports), side
+// by side; make gallery runs it after TestGallery and cmd/gallery-doc
+// checks it against gallery.ImplRows.
+func TestImplementations(t *testing.T) {
+	if os.Getenv("STREAMSPEC_GALLERY") == "" {
+		t.Skip("make gallery runs the implementations view (STREAMSPEC_GALLERY=1)")
+	}
+	suites.Run(t, gallery.ImplementationTransports()...)
+}

@@ -29,7 +29,7 @@ missing=${missing% }
 [ -z "$missing" ] && exit 0
 
 # brew_name is the Homebrew formula for a Debian package the tests use, or
-# nothing where macOS has no use for it (iproute2: the netns transport is
+# nothing where macOS has no use for it (iproute2, nftables: the netns transport is
 # Linux's; Chromium: the HTML check finds an installed browser or skips;
 # the gallery's proxies: the gallery runs on Linux).
 brew_name() {

@@ -275,3 +275,13 @@ func arrived(conn net.Conn, n int, d time.Duration) bool {
 }
 
 func join(parts []string) string { return strings.Join(parts, ", ") }
+
+// skipRefused skips the spec as unavailable when err says the transport's
+// socket refuses the option it needs (what): a TCP variant without it, not
+// a failure of the transport.
+func (c *specRun) skipRefused(what string, err error) {
+	GinkgoHelper()
+	if errno, ok := kernel.Refused(err); ok {
+		Skip(fmt.Sprintf("%s%s refuses %s: %s (%v)", report.UnavailablePrefix, c.Transport, what, errno, err))
+	}
+}

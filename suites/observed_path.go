@@ -32,8 +32,8 @@ var _ = behaviour(catalogue.InFlight, 20*time.Second, func(ctx SpecContext, c *s
 	np := networkPath(c)
 	cp, at := measureInFlight(ctx, c, np, c.A, c.B)
 	AddReportEntry(measure.EntryCapacity, cp, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s", units.Bytes(cp.SenderUnsentBytes),
-		units.Bytes(cp.InFlightBytes), units.Bytes(cp.ReceiverQueuedBytes), units.Bytes(cp.AcceptedBytes)), inFlightValues(cp, at))
+	c.Observe(fmt.Sprintf("%s unsent + %s in flight + %s at the receiver = %s%s", units.Bytes(cp.SenderUnsentBytes),
+		units.Bytes(cp.InFlightBytes), units.Bytes(cp.ReceiverQueuedBytes), units.Bytes(cp.AcceptedBytes), retransmitted(at, np)), inFlightValues(cp, at))
 	c.must("bytes in flight", threeTerms(cp))
 })
 
@@ -42,7 +42,9 @@ var _ = behaviour(catalogue.InFlight, 20*time.Second, func(ctx SpecContext, c *s
 // MUST pass its checks). A loss-based sender (cubic, reno) can grow its
 // window until the bottleneck queue overflows, so its bytes in flight at
 // the largest product MUST reach at least twice those at the smallest; bbr
-// paces to the bottleneck's rate and is only recorded. The window grows
+// paces to the bottleneck's rate and is only recorded, and so is a path
+// that drops packets at random, where the loss rate, not the queue, bounds
+// the window (each point records the segments retransmitted). The window grows
 // only while the sender is limited by it (include/net/tcp.h
 // tcp_is_cwnd_limited, checked by cubictcp_cong_avoid and
 // tcp_reno_cong_avoid) and shrinks at every loss, wherever it happens: a
@@ -62,7 +64,7 @@ var _ = behaviour(catalogue.CapacityPath, 60*time.Second, func(ctx SpecContext, 
 		s.Points = append(s.Points, pathPoint(ctx, c, v))
 	}
 	cc := np.CongestionControl()
-	lossBased := measure.LossBased(cc)
+	lossBased := measure.LossBased(cc) && np.Loss() == 0
 	first, last := s.Points[0].Extra["in_flight_bytes"], len(s.Points)-1
 	tries := []int64{s.Points[last].Extra["in_flight_bytes"]}
 	for lossBased && len(tries) < pathAttempts && s.Points[last].Extra["in_flight_bytes"] < 2*first {
@@ -74,11 +76,13 @@ var _ = behaviour(catalogue.CapacityPath, 60*time.Second, func(ctx SpecContext, 
 	}
 	var cells []string
 	for _, pt := range s.Points {
-		cells = append(cells, fmt.Sprintf("%s: %s, %s in flight", pt.Label, units.Bytes(pt.AcceptedBytes), units.Bytes(pt.Extra["in_flight_bytes"])))
+		cells = append(cells, fmt.Sprintf("%s: %s, %s in flight, %s retransmitted", pt.Label, units.Bytes(pt.AcceptedBytes),
+			units.Bytes(pt.Extra["in_flight_bytes"]), units.Digits(pt.Extra["retransmits"])))
 	}
 	AddReportEntry(measure.EntrySweep, s, ReportEntryVisibilityFailureOrVerbose)
 	c.Observe(s.Response()+" ("+strings.Join(cells, ", ")+"), "+cc, map[string]any{
-		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc, "largest_in_flight_tries": tries})
+		"knob": s.Knob, "outcome": s.Response(), "points": s.Points, "congestion_control": cc, "largest_in_flight_tries": tries,
+		"random_loss_percent": np.Loss()})
 	if lossBased && s.Points[last].Extra["in_flight_bytes"] < 2*first {
 		c.must("bytes in flight", fmt.Errorf("they did not grow with the bandwidth-delay product (%s at the largest on %d fresh pairs): %s",
 			strings.Join(byteList(tries), ", "), len(tries), strings.Join(cells, ", ")))
@@ -228,5 +232,21 @@ func inFlightValues(cp measure.Capacity, at kernel.Queues) map[string]any {
 	if at.TCP != nil {
 		v["cwnd_bytes"], v["rtt_us"], v["retransmits"] = at.TCP.CwndBytes, at.TCP.RTT.Microseconds(), at.TCP.Retransmits
 	}
+	if cp.TCP != nil {
+		v["retransmits_after_fill"] = cp.TCP.Retransmits // the hold keeps packets queued past the RTO
+	}
 	return v
+}
+
+// retransmitted says how many segments the sender had retransmitted when
+// the bottleneck was held, and the path's random loss, for a summary.
+func retransmitted(at kernel.Queues, np measure.NetworkPath) string {
+	s := ""
+	if at.TCP != nil && at.TCP.Retransmits >= 0 {
+		s = fmt.Sprintf("; %d segments retransmitted", at.TCP.Retransmits)
+	}
+	if np.Loss() > 0 {
+		s += fmt.Sprintf(" (%g%% random loss each way)", np.Loss())
+	}
+	return s
 }

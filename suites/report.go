@@ -56,6 +56,7 @@ var _ = ReportAfterSuite("streamspec conformance report", func(r Report) {
 		return
 	}
 	if err := rep.WriteFiles(dir); err != nil {
+		suiteFailed.Store(true)
 		Fail(fmt.Sprintf("writing the conformance report to %s: %v (set %s=off to skip it)", dir, err, reportDirEnv))
 	}
 	fmt.Printf("report: %s/conformance.{txt,md,json,html}\n", dir)

@@ -58,7 +58,7 @@ func Run(t *testing.T, transports ...harness.Transport) {
 			DescribeConformance(tr)
 		}
 		RegisterFailHandler(Fail)
-		RunSpecs(t, "streamspec")
+		RunSpecs(departuresT{t}, "streamspec")
 	case first == t:
 		t.Fatalf("suites.Run was called twice in %s: Ginkgo runs one suite per process. Pass every transport to one call, suites.Run(t, a, b), or give each its own test", t.Name())
 	default:

@@ -75,6 +75,7 @@ func DescribeConformance(tr harness.Transport) bool {
 	columns = append(columns, name)
 	return Describe(name, Label("transport:"+labelSafe(name)), func() {
 		ReportAfterEach(failSkipThatFailed)
+		ReportAfterEach(func(r SpecReport) { judgeDeparture(tr, r) })
 		for _, s := range specs {
 			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout()+bound.CloseTimeout), GracePeriod(time.Second),
 				func(ctx SpecContext) {
@@ -94,6 +95,7 @@ func failSkipThatFailed(r SpecReport) {
 	if r.State != types.SpecStateSkipped || len(r.AdditionalFailures) == 0 {
 		return
 	}
+	otherFailures.Add(1)
 	f := r.AdditionalFailures[0].Failure
 	Fail(fmt.Sprintf("after the spec skipped itself (%s): %s", r.Failure.Message, f.Message))
 }

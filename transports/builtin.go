@@ -7,5 +7,5 @@ import (
 
 // Builtin returns every built-in transport, in report column order.
 func Builtin() []harness.Transport {
-	return []harness.Transport{TCP4(), TCP6(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS(), Socat(), netns.Default()}
+	return []harness.Transport{TCP4(), TCP6(), MPTCP(), Unix(), Socketpair(), Pipe(), NetPipe(), TLS(), Socat(), netns.Default()}
 }

@@ -15,6 +15,7 @@ var (
 	noTCP     = []string{"unix", "unix-socketpair", "os-pipe", "net-pipe"}
 	kernelNS  = []string{"tcp4", "tcp6", "netns", "unix", "unix-socketpair", "os-pipe"}
 	kernelMac = []string{"tcp4", "tcp6", "unix", "unix-socketpair", "os-pipe"}
+	mptcp     = []string{"mptcp"} // Linux Multipath TCP, one subflow over loopback
 )
 
 // linux is the provenance of the Linux rows: seen by the specs on this
@@ -50,13 +51,19 @@ const (
 	srcXNUDataRST  = "xnu bsd/netinet/tcp_input.c tcp_input (data for a socket closed past CLOSE_WAIT, or shut for reading, is answered with RST: dropwithreset)"
 	srcXNUUnixGone = "xnu bsd/kern/uipc_usrreq.c unp_disconnect (the peer is marked SS_CANTRCVMORE and SS_CANTSENDMORE, no error), uipc_send (EPIPE once SS_CANTSENDMORE)"
 	srcXNUPipe     = "xnu bsd/kern/sys_pipe.c pipe_read (EOF once the writer is gone), pipe_write (EPIPE without a reader)"
-	srcXNUShutRD   = "xnu bsd/kern/uipc_socket.c soshutdownlock_final calls sorflush for SHUT_RD (SS_CANTRCVMORE and SB_DROP: queued and later data are dropped, reads return EOF)"
+	// MPTCP's close and reset (net/mptcp/protocol.c).
+	srcMPTCPReset  = "net/mptcp/protocol.c mptcp_check_fastclose gives the peer tcp_reset's errors (ECONNRESET) once MP_FASTCLOSE arrives; queued data is read first (mptcp_recvmsg)"
+	srcMPTCPClosed = "net/mptcp/protocol.c __mptcp_close sends a DATA_FIN, not a reset, and keeps the subflows open \"to properly ack\" what still arrives, " +
+		"where TCP resets (net/ipv4/tcp_input.c tcp_rcv_state_process); only net.mptcp.close_timeout (60 s, mptcp_worker mptcp_close_tout_expired) ends it with mptcp_do_fastclose"
+	srcXNUShutRD = "xnu bsd/kern/uipc_socket.c soshutdownlock_final calls sorflush for SHUT_RD (SS_CANTRCVMORE and SB_DROP: queued and later data are dropped, reads return EOF)"
 )
 
 // recordOnly are the built-ins whose outcome for a behaviour is left
 // open on purpose, on every OS: the spec records it, nothing is expected.
 var recordOnly = []Expectation{
-	{Behaviour: "pipe-buf-atomicity", Transports: []string{"tcp4", "tcp6", "netns"}, Provenance: FromSource(
+	{Behaviour: "nagle-delayed-ack", Transports: mptcp, Provenance: FromSource(
+		"net/mptcp/sockopt.c mptcp_setsockopt: TCP_QUICKACK is not among mptcp_supported_sockopt, so it fails with ENOPROTOOPT and the spec, which needs it, is unavailable")},
+	{Behaviour: "pipe-buf-atomicity", Transports: []string{"tcp4", "tcp6", "netns", "mptcp"}, Provenance: FromSource(
 		"a TCP Write that waits for send-buffer space releases the socket lock partway (Linux net/ipv4/tcp.c tcp_sendmsg_locked, " +
 			"xnu bsd/kern/uipc_socket.c sosend), so whether two writers interleave is timing: measured both ways on Linux")},
 }
@@ -189,4 +196,21 @@ var expectations = []Expectation{
 		Provenance: FromSource("xnu bsd/kern/uipc_socket.c sosend holds the send buffer's lock against other senders, and sosendcheck waits while the room left is below both the write and sb_lowat (2 048), so a 512-byte write goes in whole")},
 	{Behaviour: "pipe-buf-atomicity", OS: "darwin", Transports: osPipe, Outcomes: one("PIPE_BUF writes atomic"),
 		Provenance: FromSource("xnu bsd/sys/syslimits.h PIPE_BUF 512; bsd/kern/sys_pipe.c pipe_write waits for room for a whole write of at most PIPE_BUF")},
+
+	// mptcp: Linux Multipath TCP, one subflow over loopback
+	{Behaviour: "close-with-unread-data", OS: "linux", Transports: mptcp, Outcomes: one("read: data, ECONNRESET, EOF; write: EPIPE"),
+		Provenance: linuxOn("2026-12-07", "net/mptcp/protocol.c __mptcp_close: unread data makes the close MPTCP's reset (mptcp_do_fastclose); "+srcMPTCPReset)},
+	{Behaviour: "abortive-close", OS: "linux", Transports: mptcp, Outcomes: one("read: data, ECONNRESET, EOF; write: EPIPE"),
+		Provenance: linuxOn("2026-12-07", "net/mptcp/sockopt.c mptcp_setsockopt_sol_socket_linger sets SO_LINGER on the subflows; "+srcMPTCPReset)},
+	{Behaviour: "abortive-close-by-a", OS: "linux", Transports: mptcp, Outcomes: one("read: data, ECONNRESET, EOF; write: EPIPE"),
+		Provenance: linuxOn("2026-12-07", "net/mptcp/sockopt.c mptcp_setsockopt_sol_socket_linger sets SO_LINGER on the subflows; "+srcMPTCPReset)},
+	{Behaviour: "lifetimes", OS: "linux", Transports: mptcp, Outcomes: one("A half-closed: survived; B half-closed: survived; idle: survived"),
+		Provenance: linuxOn("2026-12-07", "with a 3 s horizon; the close timeout (net.mptcp.close_timeout) applies only to a closed socket")},
+	{Behaviour: "close-read", OS: "linux", Transports: mptcp, Outcomes: one("peer write: ok; read: data, EOF"),
+		Provenance: linuxOn("2026-12-07", "as TCP: SHUT_RD sends nothing; net/mptcp/protocol.c mptcp_recvmsg reads queued data before RCV_SHUTDOWN")},
+	{Behaviour: "coalescing-splitting", OS: "linux", Transports: mptcp, Outcomes: one("small writes coalesced"),
+		Provenance: linuxOn("2026-12-07", "net/mptcp/protocol.c __mptcp_recvmsg_mskq copies across queued skbs; a 1 MiB write arrives in more reads than on TCP (4 to 12)")},
+	{Behaviour: "closed-peer-errors", OS: "linux", Transports: mptcp, Outcomes: one("ok"),
+		Provenance: linuxOn("2026-12-07", "every Write for the spec's second succeeds: "+srcMPTCPClosed)},
+	{Behaviour: "write-timeout-usable", OS: "linux", Transports: mptcp, Outcomes: one("usable"), Provenance: linuxOn("2026-12-07", srcPoller)},
 }

@@ -11,3 +11,6 @@ import (
 func DupWriter(net.Conn) (*os.File, error) { return nil, ErrNoSocketOption }
 
 func lingerZero(net.Conn) error { return ErrNoSocketOption }
+
+// Refused: no socket options to refuse here.
+func Refused(error) (string, bool) { return "", false }

@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -49,4 +50,15 @@ func lingerZero(c net.Conn) error {
 		return err
 	}
 	return serr
+}
+
+// Refused reports whether err is a socket option the socket's protocol
+// does not offer (ENOPROTOOPT, EOPNOTSUPP: Linux MPTCP refuses
+// TCP_QUICKACK, net/mptcp/sockopt.c mptcp_setsockopt), and names the errno.
+func Refused(err error) (errno string, ok bool) {
+	var e unix.Errno
+	if !errors.As(err, &e) || (e != unix.ENOPROTOOPT && e != unix.EOPNOTSUPP) {
+		return "", false
+	}
+	return unix.ErrnoName(e), true
 }

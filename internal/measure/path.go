@@ -29,6 +29,10 @@ type NetworkPath interface {
 	// BDP is the path's nominal bandwidth-delay product in bytes, its
 	// bottleneck queue included; 0 for an unshaped path.
 	BDP() int64
+	// Loss is the percentage of packets the path drops at random each
+	// way; 0 for none. Random loss, not the queue, then bounds a
+	// loss-based sender's window.
+	Loss() float64
 	// Variants returns the transport over paths of growing bandwidth-delay
 	// product, for a sweep; none when the path is not shaped.
 	Variants() []PathVariant

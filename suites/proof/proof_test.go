@@ -2,6 +2,7 @@ package proof_test
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"runtime"
 	"slices"
@@ -48,6 +49,10 @@ func TestProofs(t *testing.T) {
 		Describe(container, func() { suites.DescribeConformance(tr) })
 		focus = append(focus, regexp.QuoteMeta(" "+container+" "+tr.Name()+" "+id)+"$") // after the suite description
 	}
+	for name, tr := range departureImpostors() {
+		Describe("departure "+name, func() { suites.DescribeConformance(tr) })
+		focus = append(focus, regexp.QuoteMeta(" departure "+name+" mptcp write-to-closed-peer")+"$")
+	}
 	Describe("inferred", func() {
 		BeforeEach(func() {
 			checkos.GOOS = inferredOS
@@ -70,12 +75,16 @@ func TestProofs(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(failures{}, "observed expectation proofs", suiteConfig, reporterConfig)
 
-	var impostorSpecs, inferredSpecs types.SpecReports
+	var impostorSpecs, inferredSpecs, departureSpecs types.SpecReports
 	for _, s := range report.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt || s.State.Is(types.SpecStateSkipped) {
 			continue
 		}
 		t.Logf("%s: %s %s", s.FullText(), s.State, s.Failure.Message)
+		if strings.HasPrefix(s.ContainerHierarchyTexts[0], "departure ") {
+			departureSpecs = append(departureSpecs, s)
+			continue
+		}
 		if s.ContainerHierarchyTexts[0] == "inferred" {
 			inferredSpecs = append(inferredSpecs, s)
 		} else {
@@ -84,6 +93,7 @@ func TestProofs(t *testing.T) {
 	}
 	t.Run("a mismatch on a measured row fails", func(t *testing.T) { measuredFail(t, impostorSpecs) })
 	t.Run("a mismatch on an inferred row is recorded and passes", func(t *testing.T) { inferredRecorded(t, report, inferredSpecs) })
+	t.Run("a departure fails as measured, and only so", func(t *testing.T) { departuresJudged(t, departureSpecs) })
 }
 
 // measuredFail: every impostor failed the expectation check, with the
@@ -153,3 +163,31 @@ func inferredRecorded(t *testing.T, r Report, specs types.SpecReports) {
 type failures struct{}
 
 func (failures) Fail() {}
+
+// departureImpostors claim mptcp's name for write-to-closed-peer, which
+// the departures table says mptcp fails by hanging: plain TCP, which
+// passes it (the row is then stale), and TCP whose Writes to a closed
+// peer succeed (a failure the row does not explain).
+func departureImpostors() map[string]harness.Transport {
+	tcp := transports.TCP4()
+	return map[string]harness.Transport{
+		"passes":   impostor(tcp, "mptcp", harness.KindTCP, func(c net.Conn) net.Conn { return c }),
+		"swallows": impostor(tcp, "mptcp", harness.KindTCP, func(c net.Conn) net.Conn { return swallowTCPWriteErrors{c.(*net.TCPConn)} }),
+	}
+}
+
+// departuresJudged: the impostor that passes fails as a stale row; the one
+// that fails otherwise keeps its own failure.
+func departuresJudged(t *testing.T, specs types.SpecReports) {
+	want := map[string]string{"departure passes": "the row is stale", "departure swallows": "Writes to a closed peer succeeded"}
+	for _, s := range specs {
+		w := want[s.ContainerHierarchyTexts[0]]
+		if !s.State.Is(types.SpecStateFailed) || !strings.Contains(s.Failure.Message, w) {
+			t.Errorf("%s: %s %q, want a failure with %q", s.FullText(), s.State, s.Failure.Message, w)
+		}
+		delete(want, s.ContainerHierarchyTexts[0])
+	}
+	for c := range want {
+		t.Errorf("%s: did not run", c)
+	}
+}

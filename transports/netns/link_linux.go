@@ -103,6 +103,10 @@ func (l *link) setup(ctx context.Context) (err error) {
 	if q := l.path.qdisc(); q != "" {
 		wg.Go(func() { errTC = l.run(ctx, l.r, "tc", "qdisc add dev tob root "+q, "qdisc add dev toa root "+q) })
 	}
+	var errNft error
+	if l.path.Loss > 0 {
+		wg.Go(func() { errNft = l.run(ctx, l.r, "nft", l.path.lossRules()...) })
+	}
 	// Forwarding in R. A sender keeps its congestion window across idle
 	// time (net.ipv4.tcp_slow_start_after_idle 0), so a measurement that
 	// pauses to hold the bottleneck finds the window the path grew.
@@ -112,11 +116,25 @@ func (l *link) setup(ctx context.Context) (err error) {
 	}
 	wg.Wait()
 	if errTC != nil && l.path.Shaper() == "netem" && strings.Contains(errTC.Error(), "unknown") {
-		reason := "the kernel has no sch_netem, needed for delay and loss (use Rate and Queue, shaped by tbf): " + errTC.Error()
+		reason := "the kernel has no sch_netem, needed for delay (use Rate and Queue, shaped by tbf): " + errTC.Error()
 		noNetem.Store(&reason)
 		return &harness.Unavailable{Reason: reason}
 	}
-	return errors.Join(errA, errB, errTC, err)
+	return errors.Join(errA, errB, errTC, errNft, err)
+}
+
+// lossRules are the nftables rules that drop Loss percent of the packets
+// R forwards, each way, at random (nft numgen: a fresh random number a
+// packet). They live in R's namespace and go with it.
+func (p Path) lossRules() []string {
+	return []string{
+		"table inet streamspec_loss {",
+		"	chain forward {",
+		"		type filter hook forward priority filter; policy accept;",
+		fmt.Sprintf("		numgen random mod 10000 < %d counter drop", p.lossPerTenThousand()),
+		"	}",
+		"}",
+	}
 }
 
 // sysctl sets /proc/sys/<name> in namespace ns.
@@ -131,7 +149,7 @@ func sysctl(ns *os.File, name, value string) error {
 func (p Path) qdisc() string {
 	switch p.Shaper() {
 	case "netem":
-		q := fmt.Sprintf("netem delay %dus loss %g%% limit %d", p.Delay.Microseconds(), p.Loss, max(p.queue()/1514, 1))
+		q := fmt.Sprintf("netem delay %dus limit %d", p.Delay.Microseconds(), max(p.queue()/1514, 1))
 		if p.Rate > 0 {
 			q += fmt.Sprintf(" rate %dbit", p.Rate)
 		}
@@ -182,7 +200,7 @@ func (l *link) setLive(used bool) {
 }
 
 // run runs an iproute2 tool (ip or tc) in namespace ns with one command a
-// line, in one process (-batch).
+// line, in one process (-batch), or nft with its ruleset (-f -).
 func (l *link) run(ctx context.Context, ns *os.File, tool string, lines ...string) error {
 	path, err := lookTool(tool)
 	if err != nil {
@@ -190,8 +208,12 @@ func (l *link) run(ctx context.Context, ns *os.File, tool string, lines ...strin
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
+	args := []string{"-batch", "-"}
+	if tool == "nft" {
+		args = []string{"-f", "-"}
+	}
 	return inNS(ns, func() error {
-		cmd := exec.CommandContext(ctx, path, "-batch", "-")
+		cmd := exec.CommandContext(ctx, path, args...)
 		cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
 		cmd.ExtraFiles = []*os.File{l.a, l.b}
 		cmd.WaitDelay = time.Second
@@ -203,7 +225,7 @@ func (l *link) run(ctx context.Context, ns *os.File, tool string, lines ...strin
 	})
 }
 
-// lookTool finds ip or tc in PATH or in the sbin directories that a
+// lookTool finds ip, tc or nft in PATH or in the sbin directories that a
 // non-login root shell may lack.
 func lookTool(name string) (string, error) {
 	if p, err := exec.LookPath(name); err == nil {
@@ -214,7 +236,11 @@ func lookTool(name string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", &harness.Unavailable{Reason: name + " from iproute2 is not installed"}
+	from := "iproute2"
+	if name == "nft" {
+		from = "nftables"
+	}
+	return "", &harness.Unavailable{Reason: name + " from " + from + " is not installed"}
 }
 
 // close drops the namespaces' descriptors; the namespaces go once the

@@ -45,7 +45,11 @@ func (t *Transport) Hold(ctx context.Context, a net.Conn) (release func() error,
 
 // check says why the path cannot run here before any namespace is made.
 func (p Path) check() error {
-	for _, tool := range []string{"ip", "tc"} {
+	tools := []string{"ip", "tc"}
+	if p.Loss > 0 {
+		tools = append(tools, "nft")
+	}
+	for _, tool := range tools {
 		if _, err := lookTool(tool); err != nil {
 			return err
 		}

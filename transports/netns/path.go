@@ -3,9 +3,9 @@
 // test process. Unlike loopback, bytes can be in flight (sent, not yet
 // acknowledged) when a writer blocks.
 //
-// It needs Linux, root (CAP_NET_ADMIN) and ip and tc from iproute2; where
-// any is missing, Pair returns harness.Unavailable with the reason, so
-// specs skip. The namespaces have no name (nothing in /var/run/netns): the
+// It needs Linux, root (CAP_NET_ADMIN), ip and tc from iproute2, and nft
+// from nftables for a path with random loss; where any is missing, Pair
+// returns harness.Unavailable with the reason, so specs skip. The namespaces have no name (nothing in /var/run/netns): the
 // pair's descriptors and sockets alone keep them alive, and the kernel
 // removes them with their veth and qdiscs when the last one closes, also
 // when the process is killed.
@@ -43,19 +43,23 @@ type Path struct {
 	// Queue is the bytes the bottleneck queues before it drops (tbf limit;
 	// netem counts packets, Queue/1514 of them). 0 means 1 MiB.
 	Queue int64
-	// Delay and Loss (percent) each way need sch_netem; on a kernel
-	// without it a pair is unavailable.
+	// Delay each way needs sch_netem; on a kernel without it a pair is
+	// unavailable.
 	Delay time.Duration
-	Loss  float64
+	// Loss is the percentage of packets dropped at random each way (to a
+	// hundredth of a percent), by an nftables rule in the router's forward
+	// chain (numgen random), so it needs nft, not sch_netem.
+	Loss float64
 	// CC is the congestion control of both sockets (TCP_CONGESTION), such
 	// as cubic, bbr or reno; "" keeps the system default.
 	CC string
 }
 
-// Shaper names the qdisc the path uses: netem, tbf or none.
+// Shaper names the qdisc the path uses: netem, tbf or none. Loss is not a
+// qdisc's (Path.Loss).
 func (p Path) Shaper() string {
 	switch {
-	case p.Delay > 0 || p.Loss > 0:
+	case p.Delay > 0:
 		return "netem"
 	case p.Rate > 0:
 		return "tbf"
@@ -75,7 +79,7 @@ func (p Path) String() string {
 	s := AddrA + " to " + AddrB + " via a router netns"
 	switch p.Shaper() {
 	case "netem":
-		s += fmt.Sprintf(", netem delay %v loss %g%%", p.Delay, p.Loss)
+		s += fmt.Sprintf(", netem delay %v", p.Delay)
 		if p.Rate > 0 {
 			s += ", rate " + bits(p.Rate)
 		}
@@ -85,11 +89,17 @@ func (p Path) String() string {
 	default:
 		s += ", unshaped"
 	}
+	if p.Loss > 0 {
+		s += fmt.Sprintf(", %g%% random loss each way (nftables)", p.Loss)
+	}
 	if p.CC != "" {
 		s += ", " + p.CC
 	}
 	return s
 }
+
+// lossPerTenThousand is Loss in hundredths of a percent, the rule's unit.
+func (p Path) lossPerTenThousand() int64 { return int64(p.Loss*100 + 0.5) }
 
 // QueueDelay is how long a full bottleneck queue takes to drain: the
 // round-trip delay a loss-based sender (cubic, reno) gives itself by
@@ -116,6 +126,9 @@ func (p Path) label() string {
 	s := bits(p.Rate)
 	if p.Delay > 0 {
 		s += fmt.Sprintf(", %v each way", p.Delay)
+	}
+	if p.Loss > 0 {
+		s += fmt.Sprintf(", %g%% loss", p.Loss)
 	}
 	return s + fmt.Sprintf(", %s queue (%s)", size(p.queue()), units.Millis(float64(p.QueueDelay().Round(time.Millisecond).Milliseconds())))
 }
@@ -170,6 +183,9 @@ func (t *Transport) CongestionControl() string {
 
 // BDP implements measure.NetworkPath.
 func (t *Transport) BDP() int64 { return t.path.BDP() }
+
+// Loss implements harness.NetworkPath: Path.Loss.
+func (t *Transport) Loss() float64 { return t.path.Loss }
 
 // Path returns the transport's path settings.
 func (t *Transport) Path() Path { return t.path }

@@ -1,5 +1,6 @@
 // Command gallery-doc checks a gallery run against gallery/findings.go and,
-// when they agree, writes docs/gallery.md. make gallery runs it after the
+// when they agree, writes docs/gallery.md; and the TCP implementations run
+// against gallery/implementations.go, writing docs/tcp-implementations.md. make gallery runs it after the
 // gallery's test; it exits 1 on an unexplained failure, a stale finding or
 // a run that broke off.
 package main
@@ -7,6 +8,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -26,11 +28,44 @@ func main() {
 	ginkgoPath := flag.String("ginkgo", "out/ginkgo.json", "the same run's Ginkgo JSON report (whole failure messages)")
 	longDir := flag.String("long", "out/long", "the long lifetimes runs' reports, one directory a proxy")
 	out := flag.String("o", "../docs/gallery.md", "the page to write")
+	implPath := flag.String("impl", "out/implementations/conformance.json", "the TCP implementations run's streamspec report")
+	implOut := flag.String("impl-o", "../docs/tcp-implementations.md", "the implementations page to write")
 	flag.Parse()
-	if err := run(*reportPath, *ginkgoPath, *longDir, *out); err != nil {
+	err := run(*reportPath, *ginkgoPath, *longDir, *out)
+	if ierr := implementations(*implPath, *implOut); ierr != nil {
+		err = errors.Join(err, ierr)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gallery:", err)
 		os.Exit(1)
 	}
+}
+
+// implementations checks the TCP implementations run against
+// gallery.ImplRows and, when they agree, writes its page.
+func implementations(reportPath, out string) error {
+	rep, err := readReport(reportPath)
+	if err != nil {
+		return fmt.Errorf("the implementations run: %w (did TestImplementations finish? see gallery/out/implementations.log)", err)
+	}
+	v := gallery.Implementations{Report: rep, Rows: gallery.ImplRows}
+	problems, agreed := v.Check()
+	for _, p := range problems {
+		fmt.Println("gallery:", p)
+	}
+	fmt.Printf("gallery: implementations: %d rows agree, %d problems\n", agreed, len(problems))
+	if len(problems) > 0 {
+		return fmt.Errorf("the implementations run and gallery/implementations.go disagree; %s not written", out)
+	}
+	var b bytes.Buffer
+	if err := v.Write(&b); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Println("gallery: wrote", out)
+	return nil
 }
 
 func run(reportPath, ginkgoPath, longDir, out string) error {
