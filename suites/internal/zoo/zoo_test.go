@@ -56,7 +56,7 @@ func groups() map[string]group {
 		switch {
 		case e.Kind == zoo.Hostile || e.Observed:
 			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}, all: true}
-		case e.Slow:
+		case e.Slow || e.Kind == zoo.Library:
 			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}}
 		}
 	}
