@@ -1,10 +1,8 @@
 package suites
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -249,13 +247,9 @@ func waitGinkgoPipeFactory() string {
 	state := "not found"
 	waitFor(leakSettle, func() bool {
 		state = "not found"
-		for _, g := range bytes.Split(allStacks(), []byte("\n\n")) {
-			if !bytes.Contains(g, []byte(ginkgoPipeFactory)) {
-				continue
-			}
-			// "goroutine 12 [select]:" or "goroutine 12 [select, 2 minutes]:"
-			_, st, _ := bytes.Cut(g, []byte("["))
-			if bytes.HasPrefix(st, []byte("select]")) || bytes.HasPrefix(st, []byte("select,")) {
+		for _, g := range goroutine.In(ginkgoPipeFactory) {
+			// "select" or "select, 2 minutes"
+			if g.State == "select" || strings.HasPrefix(g.State, "select,") {
 				state = "parked"
 				return true
 			}
@@ -265,16 +259,4 @@ func waitGinkgoPipeFactory() string {
 		return true
 	})
 	return state
-}
-
-// allStacks is every goroutine's stack, as runtime.Stack gives them.
-func allStacks() []byte {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return buf[:n]
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 }

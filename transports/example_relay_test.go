@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -19,20 +20,23 @@ import (
 // connection the relay opened upstream.
 func ExampleRelay() {
 	tr := transports.Relay("copy-relay", copyRelay)
+	fmt.Println(throughPair(tr, "hello through the relay", false))
+	// Output: hello through the relay
+}
+
+// throughPair opens a pair of tr, writes msg on one end (B with
+// upstream) and returns what the other reads of it.
+func throughPair(tr harness.Transport, msg string, upstream bool) string {
 	a, b, stop, err := tr.Pair(context.Background())
 	if err != nil {
-		fmt.Println(err)
-		return
+		return err.Error()
 	}
 	defer stop()
 	defer a.Close()
 	defer b.Close()
-	fmt.Println(exchange(a, b, "hello through the relay"))
-	// Output: hello through the relay
-}
-
-// exchange writes msg on a and returns what b reads of it.
-func exchange(a, b net.Conn, msg string) string {
+	if upstream {
+		a, b = b, a
+	}
 	go func() { _, _ = a.Write([]byte(msg)) }()
 	got := make([]byte, len(msg))
 	_ = b.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -106,15 +110,7 @@ func ExampleThrough() {
 	}
 	defer stopProxy()
 	tr := transports.Through("copy-relay", proxy, upstream)
-	a, b, stop, err := tr.Pair(context.Background())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer stop()
-	defer a.Close()
-	defer b.Close()
-	fmt.Println(exchange(b, a, "hello from upstream"))
+	fmt.Println(throughPair(tr, "hello from upstream", true))
 	// Output: hello from upstream
 }
 

@@ -43,6 +43,18 @@ func All() Snapshot {
 	return out
 }
 
+// In returns the goroutines with fn on their stack, a function's name as
+// the dump prints it ("pkg.(*T).method(").
+func In(fn string) []G {
+	var out []G
+	for _, g := range bytes.Split(dump(), []byte("\n\n")) {
+		if _, state, top := header(g); state != "" && bytes.Contains(g, []byte(fn)) {
+			out = append(out, G{State: state, Top: top})
+		}
+	}
+	return out
+}
+
 // Waiting reports whether a goroutine in this state waits for another
 // party and makes no progress on its own: a channel, a select, network
 // I/O, a lock or condition another goroutine holds, or, for the runtime's
