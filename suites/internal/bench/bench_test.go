@@ -1,7 +1,3 @@
-// Package bench holds the custom transports make bench times, each as a
-// whole test process, under streamspec's contract and under
-// golang.org/x/net/nettest.TestConn: the README's net.Pipe, and TCP behind
-// a wrapper that hides its descriptor, as a user's framing layer would.
 package bench
 
 import (
