@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +56,58 @@ func TestThroughReportsHeader(t *testing.T) {
 	proxy, stop := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
 	defer stop()
 	err := pairErr(t, Through("header", proxy, upstream), pair.Timeout)
-	expectIn(t, err, "no upstream connection carrying this pair's first bytes", `"PROXY TCP4`, "header of its own")
+	expectIn(t, err, "no connection carrying them arrived at "+upstream, "what arrived at "+upstream+" matched no pair", `"PROXY TCP4`, "header of its own")
+}
+
+// A proxy that forwards somewhere else: pair.Open reports Through's own
+// diagnosis, naming both addresses, when Pair's context ends, not a hang.
+func TestThroughWrongUpstream(t *testing.T) {
+	sink := stubProxy(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }) // a live server, not streamspec's
+	proxy, stop := shuffleProxy(t, sink, "", false)
+	defer stop()
+	upstream := freeAddr(t)
+	start := time.Now()
+	_, err := pair.Open(t.Context(), Through("elsewhere", proxy, upstream))
+	if err == nil {
+		t.Fatal("a pair opened")
+	}
+	expectIn(t, err, "through "+proxy+" to "+upstream, "no connection carrying them arrived at "+upstream+" within 2s",
+		"nothing else arrived at "+upstream+" either: does the proxy forward there?")
+	if strings.Contains(err.Error(), "hung") {
+		t.Errorf("Through's diagnosis lost to the pair bound: %v", err)
+	}
+	if d := time.Since(start); d > pair.Timeout+pair.Grace {
+		t.Errorf("took %v", d)
+	}
+}
+
+// A proxy that closes the client's connection, as one whose upstream
+// refuses does, or that writes to it before any upstream connection, fails
+// the pair at once, saying so.
+func TestThroughProxyEndsEarly(t *testing.T) {
+	for name, c := range map[string]struct {
+		serve func(net.Conn)
+		says  string
+	}{
+		"closes":  {func(c net.Conn) { c.Close() }, "the proxy closed the connection (EOF)"},
+		"resets":  {func(c net.Conn) { _ = c.(*net.TCPConn).SetLinger(0); c.Close() }, "the proxy reset the connection"},
+		"answers": {func(c net.Conn) { _, _ = io.WriteString(c, "HTTP/1.0 400 Bad Request\r\n\r\n") }, `sent 28 bytes of its own to the client, "HTTP/1.0 400`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			proxy := stubProxy(t, func(conn net.Conn) {
+				_, _ = conn.Read(make([]byte, tokenSize)) // the token: the pair is waiting for its upstream end
+				c.serve(conn)
+				_, _ = io.Copy(io.Discard, conn) // until the client gives up
+			})
+			upstream := freeAddr(t)
+			start := time.Now()
+			err := pairErr(t, Through(name, proxy, upstream), pair.Timeout)
+			expectIn(t, err, c.says, "no upstream connection carrying the pair's first bytes had arrived at "+upstream)
+			if d := time.Since(start); d > pair.Timeout/2 {
+				t.Errorf("took %v: the proxy's doing was not noticed", d)
+			}
+		})
+	}
 }
 
 // Through on an upstream address in use says so.

@@ -2,8 +2,12 @@ package zoo
 
 import (
 	"io"
+	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
@@ -29,6 +33,81 @@ func Relays() []Entry {
 		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", catalogue.HalfCloseSilence, "was lost", finTimeout),
 		{Transport: renamed("zoo-socat-defaults", transports.SocatDefaults()), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
 			What: "socat at its defaults: -t 0.5 closes a half-closed connection idle for 0.5 s"},
+		{Transport: transports.Relay("zoo-relay-racy-fin", racyFIN(racySeed())), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
+			What: "a relay that, after the client's half-close, loses what the server sent just before its FIN on one pair in three, " +
+				"as an epoll loop that acts on EPOLLHUP before reading", Want: "lost the reply in", Repeat: racyRepeat},
+	}
+}
+
+// racyRepeat is how many runs of the racy specs the self-test gives
+// zoo-relay-racy-fin: as many as streamspec through does by default.
+const racyRepeat = 5
+
+// racySeedEnv sets zoo-relay-racy-fin's seed, to replay a run or to
+// measure how often the repeats catch the loss across seeds.
+const racySeedEnv = "STREAMSPEC_ZOO_RACY_SEED"
+
+// racySeed is the seed from racySeedEnv, else a fixed one: which pairs
+// lose is then the same on every run.
+func racySeed() uint64 {
+	if n, err := strconv.ParseUint(os.Getenv(racySeedEnv), 10, 64); err == nil {
+		return n
+	}
+	return 1
+}
+
+// finWindow is how long the racy relay waits, after bytes from upstream,
+// for the FIN to follow them: a FIN that comes within it arrived "with"
+// those bytes, as one epoll wake-up would report both.
+const finWindow = 200 * time.Millisecond
+
+// racyFIN is a relay that passes the client's half-close on and then, on
+// one pair in three (drawn per pair from a PCG stream seeded with seed and
+// the pair's number), drops the bytes the upstream sends just before its
+// FIN and closes both connections: the reply to a half-closed request is
+// lost as by an event loop that closes on EPOLLHUP before it reads. On
+// the other pairs it is copyHalfClose.
+func racyFIN(seed uint64) transports.RelayFunc {
+	var pairs atomic.Uint64
+	return func(upstream string) (string, func(), error) {
+		lose := rand.New(rand.NewPCG(seed, pairs.Add(1))).IntN(3) == 0
+		halfClosed := make(chan struct{})
+		return goRelay(func(dst, src *net.TCPConn) {
+			if src.RemoteAddr().String() != upstream { // client to upstream
+				copyHalfClose(dst, src)
+				close(halfClosed)
+				return
+			}
+			var held []byte // bytes read, not yet written: does the FIN follow them?
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := src.Read(buf)
+				chunk := append(held, buf[:n]...)
+				held = nil
+				select {
+				case <-halfClosed:
+					if lose && len(chunk) > 0 && err == nil {
+						_ = src.SetReadDeadline(time.Now().Add(finWindow))
+						m, err := src.Read(buf)
+						_ = src.SetReadDeadline(time.Time{})
+						if m == 0 && err == io.EOF {
+							dst.Close() // the reply with the FIN is dropped
+							src.Close()
+							return
+						}
+						held = append(held, buf[:m]...)
+					}
+				default:
+				}
+				if _, werr := dst.Write(chunk); werr != nil {
+					return
+				}
+				if err != nil {
+					_ = dst.CloseWrite()
+					return
+				}
+			}
+		})(upstream)
 	}
 }
 

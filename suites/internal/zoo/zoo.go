@@ -38,6 +38,10 @@ type Entry struct {
 	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
 
 	Slow     bool     // mostly waits (a throttled transport): the self-test runs it on its own
+	Repeat   int      // runs of the racy specs (-streamspec.repeat) the self-test gives it: it runs on its own
+	// StopsEarly, for Hostile: its Pair always fails, so its first spec
+	// must stop the suite (one failure, not one per spec).
+	StopsEarly bool
 	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
 	Fails    []string // for Library: the contract specs it must fail
 	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
