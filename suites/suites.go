@@ -117,8 +117,9 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 	GinkgoHelper()
 	// A failure shows the rule it broke after what was seen: registered
 	// first, this cleanup runs last, once the failure is in the timeline.
+	opened := false // a pair that does not open breaks no rule
 	DeferCleanup(func() {
-		if CurrentSpecReport().Failed() {
+		if opened && CurrentSpecReport().Failed() {
 			AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
 		}
 	})
@@ -140,6 +141,7 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 	if err != nil {
 		Fail("opening a pair: " + err.Error())
 	}
+	opened = true
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
 			Fail("closing the pair: " + err.Error())

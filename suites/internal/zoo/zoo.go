@@ -37,14 +37,14 @@ type Entry struct {
 	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the first line of the target's
 	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
 
-	Slow     bool     // mostly waits (a throttled transport): the self-test runs it on its own
-	Repeat   int      // runs of the racy specs (-streamspec.repeat) the self-test gives it: it runs on its own
+	Slow   bool // mostly waits (a throttled transport): the self-test runs it on its own
+	Repeat int  // runs of the racy specs (-streamspec.repeat) the self-test gives it: it runs on its own
 	// StopsEarly, for Hostile: its Pair always fails, so its first spec
 	// must stop the suite (one failure, not one per spec).
 	StopsEarly bool
-	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
-	Fails    []string // for Library: the contract specs it must fail
-	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
+	Observed   bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
+	Fails      []string // for Library: the contract specs it must fail
+	MustRun    []string // specs it must not be unsupported for: the declarations that make them run
 	// Outcomes maps observed specs to the outcome each must record.
 	Outcomes map[string]string
 	// RecordsErrors maps the observed specs that may end on an error
