@@ -25,7 +25,7 @@ import (
 var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	size := c.fit("each way", 1<<20, 64<<10, 0.5)
 	var progress atomic.Int64
-	var replying atomic.Bool // B has read A's EOF: what fails now is the reply
+	var replyCut atomic.Bool // the reply's stream ended or broke after A's half-close
 	err := watchErr(&progress, map[string]func() error{
 		"A writes, CloseWrite, reads the reply": func() error {
 			if err := pattern.SendPattern(c.A, 8, size, &progress); err != nil {
@@ -35,6 +35,9 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 				return fmt.Errorf("CloseWrite: %w", err)
 			}
 			if err := pattern.ReceivePattern(c.A, 9, size, &progress); err != nil {
+				if cutShort(err) {
+					replyCut.Store(true)
+				}
 				return fmt.Errorf("reading the reply after CloseWrite: %w", err)
 			}
 			return nil
@@ -48,12 +51,15 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 					return fmt.Errorf("Read %d after the last byte = %d, %v; want 0, io.EOF", i+1, n, err)
 				}
 			}
-			replying.Store(true)
-			return pattern.SendPattern(c.B, 9, size, &progress)
+			err := pattern.SendPattern(c.B, 9, size, &progress)
+			if err != nil && cutShort(err) {
+				replyCut.Store(true)
+			}
+			return err
 		},
 	})
 	if err != nil {
-		if replying.Load() && cutShort(err) {
+		if replyCut.Load() {
 			c.hint(proxies.HalfCloseClosesBoth, 0)
 		}
 		failf("%v", err)

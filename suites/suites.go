@@ -208,5 +208,6 @@ func (c *specRun) setting(text string) {
 		return
 	}
 	AddReportEntry("setting", text, ReportEntryVisibilityFailureOrVerbose)
-	c.Observe("", map[string]any{"setting": text})
+	AddReportEntry(report.EntryObservation, report.Observation{Behaviour: c.b.ID, Transport: c.Transport, Values: map[string]any{"setting": text}},
+		ReportEntryVisibilityNever) // for the report: the entry above is what the failure shows
 }

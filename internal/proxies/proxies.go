@@ -67,10 +67,11 @@ const (
 	ServerHalfClosedCut
 	// IdleCut: a connection that carried nothing for a while was cut.
 	IdleCut
-	// ReplyLostAtFIN: after the client's half-close, what the server
-	// sent just before its own FIN never reached the client: the proxy
-	// closed the connection when both directions had ended without
-	// reading those last bytes, a race in its event loop.
+	// ReplyLostAtFIN: after the client's half-close, the server's reply
+	// and FIN never reached the client: the connection was cut as they
+	// came. A timeout on half-closed connections as long as the server's
+	// silence cuts it there, and so does a race in the proxy's loop that
+	// closes on the FIN before reading what came with it.
 	ReplyLostAtFIN
 )
 
@@ -80,7 +81,7 @@ var what = map[Cut]string{
 	ClientHalfClosedCut: "cut a connection the client had half-closed while the server was silent",
 	ServerHalfClosedCut: "cut a connection the server had half-closed while the client was silent",
 	IdleCut:             "cut an idle connection",
-	ReplyLostAtFIN:      "lost what the server sent just before its FIN, after the client's half-close",
+	ReplyLostAtFIN:      "cut a connection the client had half-closed as the server's reply and FIN came",
 }
 
 // general is what to look for in a proxy streamspec does not know.
@@ -89,13 +90,13 @@ var general = map[Cut]string{
 	ClientHalfClosedCut: "look for its timeout on half-closed connections (how long it keeps the server-to-client direction open after the client's FIN), else its idle timeout on the server side, and set it above the longest the server may take to reply",
 	ServerHalfClosedCut: "look for its timeout on half-closed connections (how long it keeps the client-to-server direction open after the server's FIN), else its idle timeout on the client side, and set it above the longest the client may stay silent",
 	IdleCut:             "look for its idle (inactivity) timeout and set it above the longest silence the protocol allows",
-	ReplyLostAtFIN:      "no setting governs this: the proxy closes the connection once both directions have ended (epoll's EPOLLHUP, a read of 0) before it has read and passed on what arrived with the server's FIN, a race that loses the reply on some runs; it is a bug to report to the proxy's authors",
+	ReplyLostAtFIN:      "either its timeout on half-closed connections is as long as the server's silence, or its loop closes the connection on the server's FIN (epoll's EPOLLHUP, a read of 0) before it has read and passed on the bytes that came with it, a race that loses the reply on some runs only and that no setting governs (a bug to report to the proxy's authors)",
 }
 
 // fallback is the cut whose setting explains a cut that looks like
 // another: a very short half-close timeout closes a half-closed
 // connection as good as at once.
-var fallback = map[Cut]Cut{HalfCloseClosesBoth: ClientHalfClosedCut}
+var fallback = map[Cut]Cut{HalfCloseClosesBoth: ClientHalfClosedCut, ReplyLostAtFIN: ClientHalfClosedCut}
 
 // Setting is a proxy's option that governs a cut, and where that is
 // documented.
@@ -155,14 +156,13 @@ func Hint(k Kind, c Cut, d time.Duration) string {
 	if f, has := fallback[c]; !ok && has {
 		s, ok = Governing(k, f)
 	}
-	if ok {
+	switch {
+	case ok && c == ReplyLostAtFIN:
+		return fmt.Sprintf("%s (%s): %s; the timeout is %s. Source: %s", seen, k, general[c], s.Option, s.Citation)
+	case ok:
 		return fmt.Sprintf("%s: %s governs this (%s). Source: %s", k, s.Option, seen, s.Citation)
-	}
-	if k != "" && c != ReplyLostAtFIN {
+	case k != "":
 		return fmt.Sprintf("%s; streamspec knows no %s setting for it: %s", seen, k, general[c])
-	}
-	if k != "" {
-		return fmt.Sprintf("%s (%s): %s", seen, k, general[c])
 	}
 	return fmt.Sprintf("%s: %s", seen, general[c])
 }

@@ -34,10 +34,25 @@ func Relays() []Entry {
 		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", catalogue.HalfCloseSilence, "was lost", finTimeout),
 		{Transport: renamed("zoo-socat-defaults", transports.SocatDefaults()), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
 			What: "socat at its defaults: -t 0.5 closes a half-closed connection idle for 0.5 s"},
+		{Transport: transports.Relay("zoo-relay-drops-server-fin", serverFINDropped), Kind: Broken, Target: catalogue.Lifetimes.ID, Observed: true,
+			What: "a relay that passes the client's half-close on but not the server's", Want: "B half-closed: B's half-close did not arrive",
+			Outcomes: map[string]string{catalogue.Lifetimes.ID: "A half-closed: survived; B half-closed: failed; idle: survived"}},
 		{Transport: transports.Relay("zoo-relay-racy-fin", racyFIN(racySeed())), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
 			What: "a relay that, after the client's half-close, loses what the server sent just before its FIN on one pair in three, " +
 				"as an epoll loop that acts on EPOLLHUP before reading", Want: "lost the reply in", Repeat: racyRepeat},
 	}
+}
+
+// serverFINDropped relays the client's half-close to the server but not
+// the server's to the client.
+func serverFINDropped(upstream string) (string, func(), error) {
+	return goRelay(func(dst, src *net.TCPConn) {
+		if src.RemoteAddr().String() == upstream {
+			copyOnly(dst, src)
+			return
+		}
+		copyHalfClose(dst, src)
+	})(upstream)
 }
 
 // racyRepeat is how many runs of the racy specs the self-test gives

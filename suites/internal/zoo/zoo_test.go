@@ -258,6 +258,11 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 		verdict = seconds(reports[i].RunTime)
 		t.Logf("%s: %s: %s", name, e.Target, firstLine(reports[i].Failure.Message))
 	}
+	for id, want := range e.Outcomes {
+		if got := outcome(reports, id); got != want {
+			t.Errorf("%s (%s): %s recorded outcome %q, want %q", name, e.What, id, got, want)
+		}
+	}
 	return row(name, e.What, e.Target, verdict, strings.Join(others, " "))
 }
 
