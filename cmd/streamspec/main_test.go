@@ -372,7 +372,7 @@ func TestCommandThroughForwarder(t *testing.T) {
 		says      string
 	}{
 		{"half-closing", true, 0, "half-close "},
-		{"closing", false, 1, "reading the reply after CloseWrite"},
+		{"closing", false, 1, "the reply to A's half-close was cut short"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dial, upstream := forward(t, c.halfClose)

@@ -106,9 +106,6 @@ func startTinyproxy(t *testing.T) (dial, upstream string) {
 
 // startDante runs Dante's danted (Debian's dante-server), as one process.
 func startDante(t *testing.T, extra string) (dial, upstream string) {
-	if os.Getuid() == 0 {
-		extra = "user.privileged: root\nuser.unprivileged: nobody\n" + extra
-	}
 	return startProxy(t, "danted", "dante-server", danteConfig, extra, "-N", "1", "-f")
 }
 

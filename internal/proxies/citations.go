@@ -22,7 +22,7 @@ const (
 	// SocatIdle is socat's -T.
 	SocatIdle = `socat(1): "-T<timeout>: Total inactivity timeout: when socat is already in the transfer loop and nothing has happened for <timeout> [timeval] seconds (no data arrived, no interrupt occurred...) then it terminates."`
 	// TinyproxyTimeout is tinyproxy's Timeout.
-	TinyproxyTimeout = `tinyproxy.conf(5) (tinyproxy's docs/man5/tinyproxy.conf.txt.in): "Timeout: The maximum number of seconds of inactivity a connection is allowed to have before it is closed by Tinyproxy."`
+	TinyproxyTimeout = `tinyproxy's etc/tinyproxy.conf.in, which Debian's tinyproxy installs as /etc/tinyproxy/tinyproxy.conf: "Timeout: The maximum number of seconds of inactivity a connection is allowed to have before it is closed by tinyproxy." (Timeout 600); source: src/reqs.c, relay_connection polls with config->idletimeout and returns on "Idle Timeout"`
 	// DanteFinWait is Dante's timeout.tcp_fin_wait.
 	DanteFinWait = `danted.conf(5), Debian's dante-server: "timeout.tcp_fin_wait: The timeout for the equivalent of TCP's FIN-WAIT-2. The default is 0, which means use the systems default (normally, no timeout)."`
 	// DanteIO is Dante's timeout.io.

@@ -86,7 +86,7 @@ func Faults() []Entry {
 		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, "A resumes", quirks{lostWakeup: true}, nil),
 		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity, "no progress after",
 			quirks{stallAfter: 1 << 20}, nil),
-		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, "reading the reply after CloseWrite", quirks{},
+		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, "the reply to A's half-close was cut short", quirks{},
 			func(c Conn) Conn { return closeWriteCloses{c} }),
 		broken("closewrite-silent", "CloseWrite sends no EOF", catalogue.HalfClose, "B reads to EOF", quirks{},
 			func(c Conn) Conn { return closeWriteSilent{c} }),
