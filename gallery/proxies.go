@@ -46,7 +46,7 @@ const (
 	stunnelClose   = proxies.StunnelClose
 	stunnelIdle    = proxies.StunnelIdle
 	// tinyproxyRelay is why tinyproxy closes both directions on a half-close.
-	tinyproxyRelay = `tinyproxy 1.11 source, src/reqs.c, relay_connection: a read of 0 from either side ends its poll loop (src/buffer.c, read_buffer: "connection was closed by client", returns -1, and the loop breaks), after which it flushes what it holds, shuts down writing to the client and to the server, and returns, closing both; tinyproxy.conf has no setting that keeps a half-closed tunnel open`
+	tinyproxyRelay    = `tinyproxy 1.11 source, src/reqs.c, relay_connection: a read of 0 from either side ends its poll loop (src/buffer.c, read_buffer: "connection was closed by client", returns -1, and the loop breaks), after which it flushes what it holds, shuts down writing to the client and to the server, and returns, closing both; tinyproxy.conf has no setting that keeps a half-closed tunnel open`
 	measuredHaproxy   = "2.6.12"
 	measuredNginx     = "1.22.1"
 	measuredStunnel   = "5.68"
