@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/transports"
 )
 
@@ -19,17 +20,24 @@ import (
 // a connection through a fresh relay: A dials the relay, B is the
 // connection the relay opened upstream.
 func ExampleRelay() {
-	tr := transports.Relay("copy-relay", copyRelay)
+	fmt.Println(exchangeOver(transports.Relay("copy-relay", copyRelay), "hello through the relay", false))
+	// Output: hello through the relay
+}
+
+// exchangeOver opens a pair of tr, writes msg into A (into B, upstream,
+// if fromB) and returns what the other end reads of it.
+func exchangeOver(tr harness.Transport, msg string, fromB bool) string {
 	a, b, stop, err := tr.Pair(context.Background())
 	if err != nil {
-		fmt.Println(err)
-		return
+		return err.Error()
 	}
 	defer stop()
 	defer a.Close()
 	defer b.Close()
-	fmt.Println(exchange(a, b, "hello through the relay"))
-	// Output: hello through the relay
+	if fromB {
+		a, b = b, a
+	}
+	return exchange(a, b, msg)
 }
 
 // exchange writes msg on a and returns what b reads of it.
@@ -114,16 +122,7 @@ func ExampleThrough() {
 		return
 	}
 	defer stopProxy()
-	tr := transports.Through("copy-relay", proxy, upstream)
-	a, b, stop, err := tr.Pair(context.Background())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer stop()
-	defer a.Close()
-	defer b.Close()
-	fmt.Println(exchange(b, a, "hello from upstream"))
+	fmt.Println(exchangeOver(transports.Through("copy-relay", proxy, upstream), "hello from upstream", true))
 	// Output: hello from upstream
 }
 
@@ -166,15 +165,7 @@ func ExampleHandshake() {
 			}
 			return nil
 		}))
-	a, b, stop, err := tr.Pair(context.Background())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer stop()
-	defer a.Close()
-	defer b.Close()
-	fmt.Println(exchange(a, b, "hello through the tunnel"))
+	fmt.Println(exchangeOver(tr, "hello through the tunnel", false))
 	// Output: hello through the tunnel
 }
 

@@ -97,7 +97,7 @@ func readHeader(r io.Reader) (string, error) {
 	b := make([]byte, 1)
 	for !bytes.HasSuffix(h, []byte("\r\n\r\n")) {
 		if len(h) >= maxReplyHeader {
-			return "", fmt.Errorf("no end of header in %d bytes: %q...", len(h), h[:64])
+			return "", fmt.Errorf("no end of header in %d bytes (it begins %q)", len(h), h[:64])
 		}
 		if _, err := io.ReadFull(r, b); err != nil {
 			if len(h) > 0 {

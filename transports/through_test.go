@@ -20,8 +20,7 @@ import (
 // time after a health check connection of its own.
 func TestThroughPairsOutOfOrder(t *testing.T) {
 	upstream := freeAddr(t)
-	proxy, stop := shuffleProxy(t, upstream, "", true)
-	defer stop()
+	proxy := shuffleProxy(t, upstream, "", true)
 	tr := Through("shuffle", proxy, upstream)
 	const n = 6
 	pairs := make([]*pair.Pair, n)
@@ -53,8 +52,7 @@ func TestThroughPairsOutOfOrder(t *testing.T) {
 // Through says what a proxy sent upstream instead of the pair's bytes.
 func TestThroughReportsHeader(t *testing.T) {
 	upstream := freeAddr(t)
-	proxy, stop := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
-	defer stop()
+	proxy := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
 	err := pairErr(t, Through("header", proxy, upstream), pair.Timeout)
 	expectIn(t, err, "no connection carrying them arrived at "+upstream, "what arrived at "+upstream+" matched no pair", `"PROXY TCP4`, "header of its own")
 }
@@ -63,8 +61,7 @@ func TestThroughReportsHeader(t *testing.T) {
 // diagnosis, naming both addresses, when Pair's context ends, not a hang.
 func TestThroughWrongUpstream(t *testing.T) {
 	sink := stubProxy(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }) // a live server, not streamspec's
-	proxy, stop := shuffleProxy(t, sink, "", false)
-	defer stop()
+	proxy := shuffleProxy(t, sink, "", false)
 	upstream := freeAddr(t)
 	start := time.Now()
 	_, err := pair.Open(t.Context(), Through("elsewhere", proxy, upstream))
@@ -136,51 +133,26 @@ func freeAddr(t *testing.T) string {
 
 // shuffleProxy is a running proxy to upstream that connects upstream
 // after a random delay per client, writing header first, and before that
-// makes a health check connection if asked.
-func shuffleProxy(t *testing.T, upstream, header string, healthCheck bool) (addr string, stop func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	track := func(c net.Conn) { mu.Lock(); conns = append(conns, c); mu.Unlock() }
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+// makes a health check connection if asked; it stops with the test.
+func shuffleProxy(t *testing.T, upstream, header string, healthCheck bool) string {
+	return stubProxy(t, func(c net.Conn) {
+		time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond) // the proxy's own pace
+		if healthCheck {
+			if h, err := net.Dial("tcp4", upstream); err == nil {
+				_, _ = io.WriteString(h, "GET /health HTTP/1.0\r\n\r\n")
+				h.Close()
 			}
-			track(c)
-			wg.Go(func() {
-				time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond) // the proxy's own pace
-				if healthCheck {
-					if h, err := net.Dial("tcp4", upstream); err == nil {
-						_, _ = io.WriteString(h, "GET /health HTTP/1.0\r\n\r\n")
-						h.Close()
-					}
-				}
-				u, err := net.Dial("tcp4", upstream)
-				if err != nil {
-					c.Close()
-					return
-				}
-				track(u)
-				_, _ = io.WriteString(u, header)
-				wg.Go(func() { _, _ = io.Copy(u, c) })
-				_, _ = io.Copy(c, u)
-			})
 		}
-	})
-	return ln.Addr().String(), func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
+		u, err := net.Dial("tcp4", upstream)
+		if err != nil {
 			c.Close()
+			return
 		}
-		mu.Unlock()
-		wg.Wait()
-	}
+		defer u.Close()
+		_, _ = io.WriteString(u, header)
+		var toUpstream sync.WaitGroup
+		toUpstream.Go(func() { _, _ = io.Copy(u, c); u.Close() }) // ends when the test closes c
+		_, _ = io.Copy(c, u)
+		toUpstream.Wait()
+	})
 }
