@@ -1,7 +1,9 @@
 package zoo
 
 import (
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -99,24 +101,34 @@ func racyFIN(seed uint64) transports.RelayFunc {
 				close(halfClosed)
 				return
 			}
-			var held []byte // bytes read, not yet written: does the FIN follow them?
 			buf := make([]byte, 32<<10)
-			for {
+			read := func(within time.Duration) ([]byte, error) {
+				if within > 0 {
+					_ = src.SetReadDeadline(time.Now().Add(within))
+					defer src.SetReadDeadline(time.Time{})
+				}
 				n, err := src.Read(buf)
-				chunk := append(held, buf[:n]...)
-				held = nil
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					err = nil // nothing followed
+				}
+				return bytes.Clone(buf[:n]), err
+			}
+			chunk, err := read(0)
+			for {
 				select {
 				case <-halfClosed:
-					if lose && len(chunk) > 0 && err == nil {
-						_ = src.SetReadDeadline(time.Now().Add(finWindow))
-						m, err := src.Read(buf)
-						_ = src.SetReadDeadline(time.Time{})
-						if m == 0 && err == io.EOF {
-							dst.Close() // the reply with the FIN is dropped
+					if lose && len(chunk) > 0 && err == nil { // does the FIN follow these bytes?
+						next, nerr := read(finWindow)
+						if len(next) == 0 && nerr == io.EOF {
+							dst.Close() // the bytes that came with the FIN are dropped
 							src.Close()
 							return
 						}
-						held = append(held, buf[:m]...)
+						if _, werr := dst.Write(chunk); werr != nil {
+							return
+						}
+						chunk, err = next, nerr
+						continue
 					}
 				default:
 				}
@@ -127,6 +139,7 @@ func racyFIN(seed uint64) transports.RelayFunc {
 					_ = dst.CloseWrite()
 					return
 				}
+				chunk, err = read(0)
 			}
 		})(upstream)
 	}
