@@ -433,8 +433,11 @@ func TestCommandProxyDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	out, status := command(t, "through", "--dial", down, "--upstream", upstream, "--report-dir", "off")
+	out, status := command(t, "through", "--dial", down, "--upstream", upstream, "--report-dir", "off", "--name", "haproxy")
 	took := time.Since(start)
+	if !strings.Contains(out, "if the proxy is haproxy, add --proxy-kind haproxy") {
+		t.Errorf("a --name streamspec knows the settings of, without --proxy-kind, gets no suggestion:\n%s", out)
+	}
 	if status != 1 || strings.Count(out, "connection refused") != 1 || !strings.Contains(out, "Summarizing 1 Failure") || !strings.Contains(out, "Ran 1 of") {
 		t.Errorf("exit status %d, want 1 and one failure saying connection refused:\n%s", status, out)
 	}
