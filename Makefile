@@ -14,20 +14,21 @@ LOAD    ?= cpu
 # file the package installs.
 #   conformance, soak: socat for the socat relay transports; ip and tc
 #     (iproute2) for the netns transport
-#   test: those, for ./suites and ./transports, and nft (nftables) for
-#     the netns transport's random loss (TestLossyPath); haproxy for
-#     cmd/streamspec's tests through a real proxy; Chromium only for
-#     suites/reporttest's check of the HTML report in a headless browser
+#   test: those, for ./suites and ./transports; nft (nftables) for the
+#     netns transport's random loss (TestLossyPath); haproxy, tinyproxy (an
+#     HTTP CONNECT proxy) and Dante's danted (a SOCKS5 server) for the tests
+#     of ./transports and cmd/streamspec through real proxies; Chromium only
+#     for suites/reporttest's check of the HTML report in a headless browser
 #   gallery: the proxies it runs: haproxy, nginx with its stream module (a
-#     file, not a command), stunnel
+#     file, not a command), stunnel, tinyproxy, danted
 #   lint: shellcheck (staticcheck and actionlint come through go install
 #     and go run at the pinned versions below, in no go.mod)
 #   bench: none
 CONFORMANCE_TOOLS := socat:socat ip:iproute2 tc:iproute2
-TEST_TOOLS        := $(CONFORMANCE_TOOLS) nft:nftables haproxy:haproxy \
+TEST_TOOLS        := $(CONFORMANCE_TOOLS) nft:nftables haproxy:haproxy tinyproxy:tinyproxy-bin danted:dante-server \
                      chromium|chromium-browser|google-chrome|google-chrome-stable:chromium
 GALLERY_TOOLS     := haproxy:haproxy nginx:nginx /usr/lib/nginx/modules/ngx_stream_module.so:libnginx-mod-stream \
-                     stunnel4|stunnel:stunnel4
+                     stunnel4|stunnel:stunnel4 tinyproxy:tinyproxy-bin danted:dante-server
 LINT_TOOLS        := shellcheck:shellcheck
 install-tools      = @scripts/tools.sh $(foreach t,$(1),'$(t)')
 

@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/internal/report"
 )
 
@@ -88,7 +89,7 @@ var Findings = []Finding{
 
 	// Proxies (proxies.go): each failure is the configuration's, and its
 	// entry's Shows names the option that fixes it.
-	{Entry: "nginx", Behaviour: "half-close", Seen: "B reads to EOF, replies: write after", OrSeen: []string{"reading the reply after CloseWrite: stream ended after 0 of"}, Class: DesignChoice,
+	{Entry: "nginx", Behaviour: "half-close", Seen: "the reply to A's half-close was cut short", Class: DesignChoice,
 		Why:      "a half-close closes both directions: B's reply fails, or A reads EOF instead of it, as the race goes (proxy_half_close is off by default; nginx-half-close turns it on and passes)",
 		Citation: nginxHalfClose},
 	{Entry: "nginx", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.0", OrSeen: []string{"A read EOF 0.1"}, Class: DesignChoice,
@@ -100,6 +101,24 @@ var Findings = []Finding{
 	{Entry: "nginx-timeout-500ms", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.5", OrSeen: []string{"A read EOF 0.4", "A read EOF 0.6", "A read EOF 0.7"}, Class: DesignChoice,
 		Why:      "proxy_timeout 500ms closes a connection that carried nothing for 0.5 s, half-closed or not (fixed by a proxy_timeout above the longest silence; the default is 10 min)",
 		Citation: nginxTimeout},
+	{Entry: "tinyproxy", Behaviour: "half-close", Seen: "the reply to A's half-close was cut short", Class: Nonconformance,
+		Why:      "an EOF from either side ends the tunnel: tinyproxy shuts down both directions and closes, so A reads EOF instead of the reply, or B's reply fails, as the race goes; no setting keeps a half-closed tunnel open",
+		Citation: tinyproxyRelay},
+	{Entry: "tinyproxy", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.0", OrSeen: []string{"A read EOF 0.1"}, Class: Nonconformance,
+		Why:      "as half-close: A's half-close ends the tunnel at once, so no reply can follow it",
+		Citation: tinyproxyRelay},
+	{Entry: "tinyproxy-timeout-1", Behaviour: "half-close", Seen: "the reply to A's half-close was cut short", Class: Nonconformance,
+		Why:      "as tinyproxy's: the half-close ends the tunnel whatever the Timeout",
+		Citation: tinyproxyRelay},
+	{Entry: "tinyproxy-timeout-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 0.0", OrSeen: []string{"A read EOF 0.1"}, Class: Nonconformance,
+		Why:      "as tinyproxy's",
+		Citation: tinyproxyRelay},
+	{Entry: "dante-tcp-fin-wait-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", OrSeen: []string{"A read EOF 0.9", "A read EOF 1.1", "B could not reply"}, Class: DesignChoice, Intermittent: true,
+		Why:      "timeout.tcp_fin_wait: 1 closes a half-closed connection after 1 s, the very silence the spec keeps before its reply: whichever comes first wins, and when the timeout does, A reads EOF or B's reply finds the connection gone (fixed by a timeout.tcp_fin_wait longer than the longest reply time, or 0, the default: none)",
+		Citation: proxies.DanteFinWait},
+	{Entry: "dante-timeout-io-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", OrSeen: []string{"A read EOF 0.9", "A read EOF 1.1", "B could not reply"}, Class: DesignChoice, Intermittent: true,
+		Why:      "timeout.io: 1 closes a connection idle for 1 s, the very silence the spec keeps before its reply: whichever comes first wins (fixed by a timeout.io longer than the longest silence, or 0, the default: none)",
+		Citation: proxies.DanteIO},
 	{Entry: "stunnel-timeoutclose-1", Behaviour: "half-close-reply-after-silence", Seen: "A read EOF 1.0", OrSeen: []string{"A read EOF 1.1", "B could not reply"}, Class: DesignChoice, Intermittent: true,
 		Why:      "TIMEOUTclose = 1 closes a half-closed connection after 1 s, the very silence the spec keeps before its reply: whichever comes first wins, and when the timeout does, A reads EOF or B's reply finds the connection gone (fixed by a TIMEOUTclose longer than the longest reply time)",
 		Citation: stunnelClose},

@@ -5,14 +5,17 @@ import (
 	"strings"
 
 	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/transports"
 )
 
 // Real proxies from Debian's packages (make tools installs them), each
 // started per pair by transports.RelayCommand with its configuration file
 // in proxies/ and, for a variant, the settings it adds: haproxy, nginx's
-// stream module, and stunnel wrapping the stream in TLS and unwrapping it.
-// The variants show which option causes and which fixes each finding.
+// stream module, stunnel wrapping the stream in TLS and unwrapping it,
+// tinyproxy as an HTTP CONNECT proxy and Dante as a SOCKS5 server (each
+// told where to connect by transports.HTTPConnect and SOCKS5). The
+// variants show which option causes and which fixes each finding.
 var (
 	//go:embed proxies/haproxy.cfg
 	haproxyConfig string
@@ -20,6 +23,10 @@ var (
 	nginxConfig string
 	//go:embed proxies/stunnel.conf
 	stunnelConfig string
+	//go:embed proxies/tinyproxy.conf
+	tinyproxyConfig string
+	//go:embed proxies/danted.conf
+	danteConfig string
 )
 
 // Outcomes the proxies' observed specs record (Proxy.Expect).
@@ -29,18 +36,22 @@ const (
 	rstIsEOF   = "read: data, EOF"             // a reset turned into a clean EOF
 )
 
-// The documentation the proxies' findings quote.
+// The documentation the proxies' findings quote: the hints streamspec
+// gives on a failure quote the same (internal/proxies).
 const (
-	haproxyDoc      = "haproxy configuration manual (/usr/share/doc/haproxy/configuration.txt.gz, Debian's haproxy), section 4.2"
-	haproxyFin      = haproxyDoc + `: "timeout client-fin: Set the inactivity timeout on the client side for half-closed connections. ... By default it is not set, so half-closed connections will use the other timeouts (timeout.client or timeout.tunnel)"; "timeout server-fin: Set the inactivity timeout on the server side for half-closed connections" (falls back to timeout.server or timeout.tunnel)`
-	haproxyTunnel   = haproxyDoc + `, timeout tunnel: "This timeout supersedes both the client and server timeouts once the connection becomes a tunnel. In TCP, this timeout is used as soon as no analyzer remains attached to either connection"`
-	nginxHalfClose  = `https://nginx.org/docs/stream/ngx_stream_proxy_module.html#proxy_half_close: "Enables or disables closing each direction of a TCP connection independently" (default off, since 1.21.4); source: ngx_stream_proxy_module.c, ngx_stream_proxy_test_finalize waits for both read ends only if pscf->half_close`
-	nginxTimeout    = `https://nginx.org/docs/stream/ngx_stream_proxy_module.html#proxy_timeout: "Sets the timeout between two successive read or write operations on client or proxied server connections. If no data is transmitted within this time, the connection is closed." (default 10m)`
-	stunnelClose    = `stunnel4(8), Debian's stunnel4: "TIMEOUTclose = SECONDS: time to wait for close_notify" (60 s unless set: measured, both half-closed connections cut after 60.08 s)`
-	stunnelIdle     = `stunnel4(8): "TIMEOUTidle = SECONDS: time to keep an idle connection" (43200 s unless set)`
-	measuredHaproxy = "2.6.12"
-	measuredNginx   = "1.22.1"
-	measuredStunnel = "5.68"
+	haproxyFin     = proxies.HaproxyFin
+	haproxyTunnel  = proxies.HaproxyTunnel
+	nginxHalfClose = proxies.NginxHalfClose
+	nginxTimeout   = proxies.NginxTimeout
+	stunnelClose   = proxies.StunnelClose
+	stunnelIdle    = proxies.StunnelIdle
+	// tinyproxyRelay is why tinyproxy closes both directions on a half-close.
+	tinyproxyRelay    = `tinyproxy 1.11 source, src/reqs.c, relay_connection: a read of 0 from either side ends its poll loop (src/buffer.c, read_buffer: "connection was closed by client", returns -1, and the loop breaks), after which it flushes what it holds, shuts down writing to the client and to the server, and returns, closing both; tinyproxy.conf has no setting that keeps a half-closed tunnel open`
+	measuredHaproxy   = "2.6.12"
+	measuredNginx     = "1.22.1"
+	measuredStunnel   = "5.68"
+	measuredTinyproxy = "1.11.1"
+	measuredDante     = "v1.4.2"
 )
 
 // timeoutSpecs are what a variant that sets a timeout runs: the specs its
@@ -102,6 +113,26 @@ func init() {
 	Register(stunnel("stunnel-timeoutidle-1", Proxy{Settings: []string{"TIMEOUTidle = 1"}, Specs: timeoutSpecs,
 		Shows:  "TIMEOUTidle is how long stunnel keeps an idle connection, and it ends it with a reset on one side. " + stunnelIdle,
 		Expect: map[string]string{"lifetimes": "A half-closed: survived; B half-closed: survived; idle: cut: RST"}}))
+
+	Register(tinyproxy("tinyproxy", Proxy{Long: true,
+		Shows: "an EOF from either side ends the tunnel at once, both directions, and no setting changes it: no reply follows a half-close. " +
+			"Idle tunnels last Timeout (600 s as Debian ships it). Resets reach the other side as EOF both ways. " + tinyproxyRelay,
+		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived",
+			LongLifetimes: "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived", "abortive-close-by-a": rstIsEOF, "abortive-close": rstIsEOF}}))
+	Register(tinyproxy("tinyproxy-timeout-1", Proxy{Settings: []string{"Timeout 1"}, Specs: timeoutSpecs,
+		Shows:  "Timeout is how long tinyproxy keeps a tunnel that carried nothing, half-closed or not. " + proxies.TinyproxyTimeout,
+		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: cut: EOF"}}))
+
+	Register(dante("dante", Proxy{Long: true,
+		Shows:  "keeps half-closed and idle connections for as long as they last (timeout.io and timeout.tcp_fin_wait are 0, none, by default). Resets reach the other side as EOF both ways. " + proxies.DanteIO,
+		Expect: map[string]string{"lifetimes": allSurvive, LongLifetimes: allSurvive, "abortive-close-by-a": rstIsEOF, "abortive-close": rstIsEOF}}))
+	Register(dante("dante-tcp-fin-wait-1", Proxy{Settings: []string{"timeout.tcp_fin_wait: 1"}, Specs: timeoutSpecs,
+		Shows:  "timeout.tcp_fin_wait closes a half-closed connection after that long, whichever side half-closed: 1 s is the boundary of the reply-after-silence spec. " + proxies.DanteFinWait,
+		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: survived"}}))
+	Register(dante("dante-timeout-io-1", Proxy{Settings: []string{"timeout.io: 1"}, Specs: timeoutSpecs,
+		Shows: "timeout.io closes a connection that carried nothing for that long, half-closed or not (in whole seconds, and coarsely: " +
+			"timeout.io: 2 cut at 3.00 s in a trial run). " + proxies.DanteIO,
+		Expect: map[string]string{"lifetimes": "A half-closed: cut: EOF; B half-closed: cut: EOF; idle: cut: EOF"}}))
 }
 
 // haproxy is haproxy 2.6 in TCP mode, in the foreground, listening on a
@@ -147,6 +178,31 @@ func stunnel(name string, p Proxy) Entry {
 		e.Transport = failing(e.Transport, err)
 	}
 	e.About, e.Proxy = "stunnel, a TLS client service wrapping and a server service unwrapping"+settings(p), &p
+	return e
+}
+
+// tinyproxy is tinyproxy as an HTTP CONNECT proxy, in the foreground,
+// p's settings at the end of its configuration; streamspec's client asks
+// it for each tunnel with the configuration's credentials.
+func tinyproxy(name string, p Proxy) Entry {
+	p.Config, p.Measured = "gallery/proxies/tinyproxy.conf", measuredTinyproxy
+	e := Relay(name, Command{Template: "tinyproxy -d -c {file:tinyproxy.conf}",
+		Options: []transports.RelayOption{transports.ConfigFile("tinyproxy.conf", configure(tinyproxyConfig, p.Settings)),
+			transports.HTTPConnect("streamspec", "secret")},
+		Needs: []string{"tinyproxy"}, Version: []string{"tinyproxy", "-v"}, VersionLine: "tinyproxy "})
+	e.About, e.Proxy = "tinyproxy, HTTP CONNECT with basic authentication"+settings(p), &p
+	return e
+}
+
+// dante is Dante's SOCKS5 server, one process in the foreground, p's
+// settings among its global ones; streamspec's client asks it for each
+// connection without authentication.
+func dante(name string, p Proxy) Entry {
+	p.Config, p.Measured = "gallery/proxies/danted.conf", measuredDante
+	e := Relay(name, Command{Template: "danted -N 1 -f {file:danted.conf}",
+		Options: []transports.RelayOption{transports.ConfigFile("danted.conf", configure(danteConfig, p.Settings)), transports.SOCKS5("", "")},
+		Needs:   []string{"danted"}, Version: []string{"danted", "-v"}, VersionLine: "Dante v"})
+	e.About, e.Proxy = "Dante's danted, SOCKS5 CONNECT without authentication"+settings(p), &p
 	return e
 }
 

@@ -53,7 +53,8 @@ func Relay(name string, c Command) Entry {
 		out, err := exec.Command(c.Version[0], c.Version[1:]...).CombinedOutput()
 		for l := range strings.Lines(string(out)) {
 			if strings.HasPrefix(l, c.VersionLine) && err == nil {
-				return strings.TrimSpace(l), nil
+				l, _, _ = strings.Cut(l, "  ") // what follows two spaces is not the version ("Dante v1.4.2.  Copyright ...")
+				return strings.TrimSuffix(strings.TrimSpace(l), "."), nil
 			}
 		}
 		return "", fmt.Errorf("%s: no line starting %q (%v)", strings.Join(c.Version, " "), c.VersionLine, err)

@@ -46,6 +46,9 @@ type Traits struct {
 	Kind  Kind
 	Lacks []Ability // abilities its types suggest but it does not have
 	Notes string    // one line for the report, e.g. "Go defaults, autotuning"
+	// Proxy names the proxy a relay runs through ("haproxy", "nginx"):
+	// a failure then names the proxy's setting that governs it.
+	Proxy string
 	// IgnoreGoroutines are the library's process-wide goroutines the leak
 	// check must not report (see IgnoreGoroutines).
 	IgnoreGoroutines []goleak.Option

@@ -1,10 +1,13 @@
 package suites
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -13,6 +16,7 @@ import (
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/goroutine"
 	"github.com/streamspec/streamspec/internal/pattern"
+	"github.com/streamspec/streamspec/internal/proxies"
 )
 
 // After CloseWrite the peer MUST read everything written, then io.EOF, and
@@ -21,7 +25,8 @@ import (
 var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	size := c.fit("each way", 1<<20, 64<<10, 0.5)
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	var replyCut atomic.Bool // the reply's stream ended or broke after A's half-close
+	err := watchErr(&progress, map[string]func() error{
 		"A writes, CloseWrite, reads the reply": func() error {
 			if err := pattern.SendPattern(c.A, 8, size, &progress); err != nil {
 				return err
@@ -30,7 +35,10 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 				return fmt.Errorf("CloseWrite: %w", err)
 			}
 			if err := pattern.ReceivePattern(c.A, 9, size, &progress); err != nil {
-				return fmt.Errorf("A.Read of the reply after its CloseWrite: %w", err)
+				if cutShort(err) {
+					replyCut.Store(true)
+				}
+				return fmt.Errorf("reading the reply after CloseWrite: %w", err)
 			}
 			return nil
 		},
@@ -43,13 +51,33 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 					return fmt.Errorf("Read %d after the last byte = %d, %v; want 0, io.EOF", i+1, n, err)
 				}
 			}
-			if err := pattern.SendPattern(c.B, 9, size, &progress); err != nil {
-				return fmt.Errorf("B's reply after A's CloseWrite: %w", err)
+			err := pattern.SendPattern(c.B, 9, size, &progress)
+			if err != nil && cutShort(err) {
+				replyCut.Store(true)
 			}
-			return nil
+			return err
 		},
 	})
+	if err != nil && replyCut.Load() { // whichever end saw it first: both are the one cause
+		c.hint(proxies.HalfCloseClosesBoth, 0)
+		failf("the reply to A's half-close was cut short: %v", err)
+	}
+	noError(err, "")
 })
+
+// watchErr is watch that returns the error instead of failing the spec.
+func watchErr(progress *atomic.Int64, ops map[string]func() error) error {
+	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
+	defer cancel()
+	return bound.WatchContext(ctx, progress, ops)
+}
+
+// cutShort reports whether err is a stream that ended or broke before its
+// bytes were all through, rather than bytes that arrived wrong or a hang.
+func cutShort(err error) bool {
+	var short *pattern.ShortError
+	return errors.As(err, &short) || errors.Is(err, io.EOF) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
 
 // Everything written before Close MUST reach a reading peer before its
 // io.EOF: Close does not discard what Write accepted. First a stream with
@@ -86,7 +114,7 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 	}
 	got := make([]byte, len(last))
 	if err := readFull(c.B, got, opBound, "B reads the last message"); err != nil {
-		Fail(fmt.Sprintf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err))
+		failf("the %d bytes A wrote just before Close did not all arrive: %v", len(last), err)
 	}
 	sameBytes(got, last, "the last message A wrote before Close")
 	var n int
@@ -96,7 +124,7 @@ var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext,
 	noError(end.write, "A's last Write")
 	// The rule is about the bytes: an error Close returns is no failure.
 	if bound.IsHung(end.close) || bound.IsPanic(end.close) {
-		Fail(fmt.Sprintf("transport %s: %v", c.Transport, end.close))
+		failf("transport %s: %v", c.Transport, end.close)
 	}
 })
 

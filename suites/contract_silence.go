@@ -10,12 +10,17 @@ import (
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/catalogue"
+	"github.com/streamspec/streamspec/internal/proxies"
 )
 
 // ReplySilence is how long B stays silent before replying to a half-closed
 // request in half-close-reply-after-silence: the stimulus, not a wait for
 // anything.
 const replySilence = time.Second
+
+// atOnce is how soon after a half-close a cut counts as the half-close
+// itself closing the connection, rather than a timeout.
+const atOnce = 100 * time.Millisecond
 
 // After CloseWrite the closer MUST still read a reply that its peer sends
 // after 1 s of silence, then io.EOF. A kernel stream keeps the reverse
@@ -60,23 +65,34 @@ var _ = behaviour(catalogue.HalfCloseSilence, replySilence+3*opBound, func(ctx S
 	}
 	select {
 	case r := <-got:
-		Fail(lost(r) + ", while B was still silent")
+		cut := proxies.ClientHalfClosedCut
+		if r.at.Sub(halfClosed) < atOnce {
+			cut = proxies.HalfCloseClosesBoth
+		}
+		c.hint(cut, r.at.Sub(halfClosed))
+		failf("%s, while B was still silent", lost(r))
 	case <-time.After(replySilence): // the stimulus: B says nothing for this long
 	}
+	replied := time.Now()
 	for _, step := range []struct {
 		what string
 		do   func() error
 	}{{"B.Write of the reply", func() error { _, err := c.B.Write(reply); return err }}, {"B.CloseWrite after it", closeWrite(c.B)}} {
 		if err := within(opBound, step.what, step.do); err != nil {
-			Fail(fmt.Sprintf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", replySilence, step.what, err))
+			c.hint(proxies.ClientHalfClosedCut, 0)
+			failf("after %v of silence B could not reply: %s: %v (was the connection cut during the silence?)", replySilence, step.what, err)
 		}
 	}
 	r := await(got, opBound, "A.Read of the reply hung")
 	switch {
+	case string(r.data) != string(reply) && r.at.After(replied):
+		c.hint(proxies.ReplyLostAtFIN, 0)
+		failf("%s", lost(r))
 	case string(r.data) != string(reply):
-		Fail(lost(r))
+		c.hint(proxies.ClientHalfClosedCut, r.at.Sub(halfClosed))
+		failf("%s", lost(r))
 	case r.err != io.EOF:
-		Fail(fmt.Sprintf("A read the reply, then %s instead of io.EOF after B's CloseWrite", eventName(r.err)))
+		failf("A read the reply, then %s instead of io.EOF after B's CloseWrite", eventName(r.err))
 	}
 })
 
@@ -99,6 +115,6 @@ func expectEOF(conn net.Conn, who string) {
 	var n int
 	err := within(opBound, who+": Read", func() error { var err error; n, err = conn.Read(make([]byte, 16)); return err })
 	if n != 0 || err != io.EOF {
-		Fail(fmt.Sprintf("%s: Read = %d, %v; want 0, io.EOF (the half-close did not arrive)", who, n, err))
+		failf("%s: Read = %d, %v; want 0, io.EOF (the half-close did not arrive)", who, n, err)
 	}
 }

@@ -15,10 +15,11 @@ import (
 // assertion, whose message starts with its own framing ("Timed out
 // after", "Expected", a value dump) and puts the cause further down.
 
-// failf fails the spec with the diagnosis as its first line.
+// failf fails the spec with the diagnosis as its first line (while the
+// spec repeats, the run: see repeat).
 func failf(format string, args ...any) {
 	GinkgoHelper()
-	Fail(fmt.Sprintf(format, args...))
+	failNow(fmt.Sprintf(format, args...))
 }
 
 // holds fails the spec with the diagnosis unless cond holds.

@@ -79,31 +79,57 @@ func openGuarded(ctx context.Context, tr harness.Transport, needs []harness.Abil
 	return p, "", err
 }
 
-// warmUp opens and closes one pair of tr, once per transport name and
-// process, before the leak check's first baseline for it: whatever the
-// transport's library starts once for the whole process on its first
-// Pair (a worker pool, a timer goroutine, a shared socket) is then in
-// every baseline, whichever spec runs first. It returns the warm-up pair's
-// abilities (nil with the leak check off: no warm-up). A warm-up that
-// fails is retried by the next spec; its error is the spec's.
+// warmUp opens and closes the transport's first pairs, once per transport
+// name and process, before the leak check's first baseline for it:
+// whatever the transport's library starts once for the whole process on
+// its first Pair (a worker pool, a timer goroutine, a shared socket) is
+// then in every baseline, whichever spec runs first. It returns the
+// abilities of a pair that opened. Two pairs open at once, each closed as
+// soon as it opens: when both fail, the transport cannot open pairs at
+// all (a proxy that is down, a wrong upstream address) and the error is a
+// *firstPairsFailed, which stops its specs (see stop); when one opens, a
+// failure of the other is left to the specs. A warm-up whose pairs did
+// not close is retried by the next spec; its error is the spec's.
 func warmUp(ctx context.Context, tr harness.Transport) ([]harness.Ability, error) {
-	if !leakCheck {
-		return nil, nil
-	}
 	warmMu.Lock()
 	defer warmMu.Unlock()
 	if abilities, ok := warm[tr.Name()]; ok {
 		return abilities, nil
 	}
-	p, err := pair.Open(ctx, tr)
-	if err != nil {
-		return nil, err
+	type opened struct {
+		abilities         []harness.Ability
+		openErr, closeErr error
 	}
-	if err := closePair(p); err != nil {
-		return nil, fmt.Errorf("closing the warm-up pair (opened once before the leak check's first baseline): %w", err)
+	var first [2]opened
+	var wg sync.WaitGroup
+	for i := range first {
+		wg.Go(func() {
+			p, err := pair.Open(ctx, tr)
+			if err != nil {
+				first[i].openErr = err
+				return
+			}
+			first[i].abilities, first[i].closeErr = p.Abilities(), closePair(p)
+		})
 	}
-	warm[tr.Name()] = p.Abilities()
-	return p.Abilities(), nil
+	wg.Wait()
+	for _, o := range first {
+		if o.openErr == nil && o.closeErr != nil {
+			return nil, fmt.Errorf("closing a warm-up pair (opened once before the leak check's first baseline): %w", o.closeErr)
+		}
+	}
+	for _, o := range first {
+		if o.openErr == nil {
+			warm[tr.Name()] = o.abilities
+			return o.abilities, nil
+		}
+	}
+	for _, o := range first {
+		if _, ok := pair.IsUnavailable(o.openErr); ok {
+			return nil, o.openErr
+		}
+	}
+	return nil, &firstPairsFailed{first[0].openErr, first[1].openErr}
 }
 
 // guardLeaks snapshots the process before a spec opens its pair and

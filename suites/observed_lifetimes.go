@@ -18,6 +18,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/internal/units"
 )
 
@@ -51,7 +52,7 @@ func horizon() (time.Duration, error) {
 
 // lifetimeSetup bounds what the lifetimes spec does besides watching: two
 // more pairs, an exchange and a half-close before, proof bytes after.
-const lifetimeSetup = pair.Timeout + 4*opBound
+const lifetimeSetup = pair.Timeout + pair.Grace + 4*opBound
 
 // How long a half-closed connection (A half-closed; B half-closed) and an
 // idle one survive, up to the horizon. The three run at once on three
@@ -64,47 +65,104 @@ const lifetimeSetup = pair.Timeout + 4*opBound
 // Outcome: "A half-closed: <fate>; B half-closed: <fate>; idle: <fate>",
 // a fate being "survived", "cut: RST" (an end saw a reset), "cut: EOF"
 // or "cut: lost" (found only at the horizon); the cell adds when and
-// what each end saw.
+// what each end saw. With repeats (-streamspec.repeat) each scenario runs
+// that many times, all at once, and a fate that differs between runs is
+// given with how often each came. A scenario that cannot be set up (its
+// pair does not open, its half-close does not arrive) fails the spec,
+// naming it, after the rows of the others are recorded.
 var _ = behaviourBounded(catalogue.Lifetimes, func() time.Duration { h, _ := horizon(); return h + lifetimeSetup }, func(ctx SpecContext, c *specRun) {
 	h, err := horizon()
-	if err != nil {
-		Fail(err.Error())
-	}
-	pairs := []*pair.Pair{c.Pair, nil, nil}
-	var opening sync.WaitGroup
-	openErrs := make([]error, len(pairs))
-	for i := 1; i < len(pairs); i++ {
-		opening.Go(func() { pairs[i], openErrs[i] = pair.Open(ctx, c.Tr) })
-	}
-	opening.Wait()
-	DeferCleanup(func() { _ = closeAll(slicesNonNil(pairs[1:])) }) // the spec's own pair is closed by open's cleanup
-	noError(errors.Join(openErrs...), "opening two more pairs")
-
-	scenarios := []lifetime{
-		{name: "A half-closed", p: pairs[0], closer: "A"},
-		{name: "B half-closed", p: pairs[1], closer: "B"},
-		{name: "idle", p: pairs[2]},
-	}
+	noError(err, "")
+	n, err := repeats()
+	noError(err, "")
+	more, openErrs := openMore(ctx, c, 3*n-1)
+	pairs, errs := append([]*pair.Pair{c.Pair}, more...), append([]error{nil}, openErrs...)
+	scenarios := make([]lifetime, 3*n)
 	var wg sync.WaitGroup
 	for i := range scenarios {
+		scenarios[i] = lifetime{name: lifetimeNames[i%3], closer: []string{"A", "B", ""}[i%3], p: pairs[i]}
+		if errs[i] != nil {
+			scenarios[i].err = fmt.Errorf("opening its pair: %w", errs[i])
+			continue
+		}
 		wg.Go(func() { scenarios[i].watch(ctx, h) })
 	}
 	wg.Wait()
 
-	var outcome, cells []string
+	var outcome, cells, broken []string
 	values := map[string]any{"horizon_s": h.Seconds()}
-	for _, s := range scenarios {
-		if s.err != nil {
-			Fail(fmt.Sprintf("%s: %v", s.name, s.err))
+	if n > 1 {
+		values["runs"] = n
+	}
+	for i, name := range lifetimeNames {
+		var runs []lifetime
+		for j := i; j < len(scenarios); j += 3 {
+			runs = append(runs, scenarios[j])
 		}
-		outcome = append(outcome, s.name+": "+s.fate)
-		cells = append(cells, s.name+": "+s.cell)
-		key := strings.ReplaceAll(s.name, " ", "_")
-		values[key] = s.cell
-		values[key+"_s"] = s.after.Seconds()
+		fate, cell := lifetimeRow(runs)
+		outcome = append(outcome, name+": "+fate)
+		cells = append(cells, name+": "+cell)
+		key := strings.ReplaceAll(name, " ", "_")
+		values[key] = cell
+		values[key+"_s"] = runs[0].after.Seconds()
+		for _, r := range runs {
+			if r.err != nil {
+				broken = append(broken, fmt.Sprintf("%s: %v", name, r.err))
+				break
+			}
+		}
+		if kind := c.Tr.Traits().Proxy; proxies.Known(kind) && strings.HasPrefix(fate, "cut") {
+			values[key+"_setting"] = proxies.Hint(proxies.Kind(kind), lifetimeCuts[i], runs[0].after)
+		}
+	}
+	if len(broken) > 0 {
+		values["outcome"] = strings.Join(outcome, "; ")
+		c.Observe(groupCells(cells), values)
+		failf("%s (recorded: %s)", strings.Join(broken, "; "), strings.Join(outcome, "; "))
 	}
 	c.Outcome(strings.Join(outcome, "; "), groupCells(cells), values)
 })
+
+// The lifetimes spec's scenarios, and the cut each one's fate shows.
+var (
+	lifetimeNames = []string{"A half-closed", "B half-closed", "idle"}
+	lifetimeCuts  = []proxies.Cut{proxies.ClientHalfClosedCut, proxies.ServerHalfClosedCut, proxies.IdleCut}
+)
+
+// lifetimeRow is one scenario's fate and cell over its runs: as they are
+// when the runs agree (or there is one), else each fate with how many
+// runs had it. A run that could not be set up has the fate "failed".
+func lifetimeRow(runs []lifetime) (fate, cell string) {
+	var order []string
+	count := map[string]int{}
+	for _, r := range runs {
+		f := r.fate
+		if r.err != nil {
+			f = "failed"
+		}
+		if count[f] == 0 {
+			order = append(order, f)
+		}
+		count[f]++
+	}
+	first := runs[0]
+	cell = first.cell
+	if first.err != nil {
+		cell = "failed: " + first.err.Error()
+	}
+	if len(order) == 1 {
+		if len(runs) > 1 {
+			cell += fmt.Sprintf(" (all %d runs)", len(runs))
+		}
+		return order[0], cell
+	}
+	var fates []string
+	for _, f := range order {
+		fates = append(fates, fmt.Sprintf("%s (%d of %d runs)", f, count[f], len(runs)))
+	}
+	fate = strings.Join(fates, ", ")
+	return fate, fate
+}
 
 // lifetime is one connection the lifetimes spec watches, and its fate.
 type lifetime struct {

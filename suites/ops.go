@@ -30,7 +30,7 @@ func within(d time.Duration, what string, op func() error) error {
 	GinkgoHelper()
 	err := bound.Within(d, what, op)
 	if bound.IsHung(err) || bound.IsPanic(err) {
-		Fail(err.Error())
+		failNow(err.Error())
 	}
 	return err
 }
@@ -44,7 +44,7 @@ func watch(progress *atomic.Int64, ops map[string]func() error) {
 	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
 	defer cancel()
 	if err := bound.WatchContext(ctx, progress, ops); err != nil {
-		Fail(err.Error())
+		failNow(err.Error())
 	}
 }
 
@@ -86,7 +86,7 @@ func (c *specRun) close(what string, conn net.Conn) error {
 	GinkgoHelper()
 	err := closeOne(c.Transport, what, conn)
 	if bound.IsHung(err) || bound.IsPanic(err) {
-		Fail(fmt.Sprintf("transport %s: %v", c.Transport, err))
+		failNow(fmt.Sprintf("transport %s: %v", c.Transport, err))
 	}
 	return err
 }

@@ -11,6 +11,7 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 	"github.com/streamspec/streamspec/internal/catalogue"
 	"github.com/streamspec/streamspec/internal/pair"
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/internal/report"
 )
 
@@ -33,8 +35,9 @@ const defaultTimeout = 5 * time.Second
 // (closed after the spec) and the transport, to open more.
 type specRun struct {
 	*pair.Pair
-	Tr harness.Transport
-	b  catalogue.Behaviour
+	Tr  harness.Transport
+	b   catalogue.Behaviour
+	rep *runRecord // while the spec repeats: what this run records
 }
 
 type spec struct {
@@ -46,11 +49,12 @@ type spec struct {
 var specs []spec
 
 // behaviour declares the spec for b: body runs once per transport.
+// A racy spec's timeout grows with the runs it makes (repeat).
 func behaviour(b catalogue.Behaviour, timeout time.Duration, body func(ctx SpecContext, c *specRun)) bool {
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
-	return behaviourBounded(b, func() time.Duration { return timeout }, body)
+	return behaviourBounded(b, func() time.Duration { return repeatedTimeout(b.ID, timeout) }, body)
 }
 
 // behaviourBounded is behaviour with a timeout that depends on flags: it
@@ -80,7 +84,16 @@ func DescribeConformance(tr harness.Transport) bool {
 			It(s.b.ID, Label(string(s.b.Class), s.b.Area), NodeTimeout(s.timeout()+bound.CloseTimeout), GracePeriod(time.Second),
 				func(ctx SpecContext) {
 					defer endObservation()
-					s.body(ctx, open(ctx, tr, s.b))
+					c := open(ctx, tr, s.b)
+					n, err := repeats()
+					switch _, ok := racy[s.b.ID]; {
+					case err != nil && ok:
+						failf("%v", err)
+					case ok && n > 1:
+						repeat(ctx, c, s, n)
+					default:
+						s.body(ctx, c)
+					}
 				})
 		}
 	})
@@ -106,12 +119,16 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 	GinkgoHelper()
 	// A failure shows the rule it broke after what was seen: registered
 	// first, this cleanup runs last, once the failure is in the timeline.
+	opened := false // a pair that does not open breaks no rule
 	DeferCleanup(func() {
-		if CurrentSpecReport().Failed() {
+		if opened && CurrentSpecReport().Failed() {
 			AddReportEntry("rule", fmt.Sprintf("%s (%s): %s", b.ID, b.Class, b.Rule), ReportEntryVisibilityFailureOrVerbose)
 		}
 	})
 	closeHung.Store(false)
+	if why := deadTransport(tr.Name()); why != "" {
+		Skip("not run: " + why)
+	}
 	p, lacking, err := openGuarded(ctx, tr, b.Needs)
 	if reason, ok := pair.IsUnavailable(err); ok {
 		Skip(report.UnavailablePrefix + reason)
@@ -119,9 +136,14 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 	if lacking != "" {
 		Skip(report.UnsupportedPrefix + tr.Name() + " lacks " + string(lacking))
 	}
+	var dead *firstPairsFailed
+	if errors.As(err, &dead) {
+		stop(tr.Name(), dead)
+	}
 	if err != nil {
 		Fail("opening a pair: " + err.Error())
 	}
+	opened = true
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
 			Fail("closing the pair: " + err.Error())
@@ -145,7 +167,17 @@ func (c *specRun) Require(abilities ...harness.Ability) {
 }
 
 // Observe records what the spec saw as the matrix cell for this behaviour.
+// While the spec repeats, the run keeps it (repeat records the runs).
 func (c *specRun) Observe(summary string, values map[string]any) {
+	if c.rep != nil {
+		o := observation{summary: summary, values: values}
+		if _, ok := values["outcome"]; ok {
+			c.rep.outcome = &o
+		} else {
+			c.rep.observations = append(c.rep.observations, o)
+		}
+		return
+	}
 	AddReportEntry(report.EntryObservation, report.Observation{
 		Behaviour: c.b.ID, Transport: c.Transport, Summary: summary, Values: values,
 	}, ReportEntryVisibilityFailureOrVerbose)
@@ -158,4 +190,26 @@ func labelSafe(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// hint records, for a failure about to be reported, which of the proxy's
+// settings governs cut, seen after d: the proxy's own option where the
+// transport names a proxy streamspec knows (harness.Traits.Proxy), else a
+// general hint.
+func (c *specRun) hint(cut proxies.Cut, d time.Duration) {
+	c.setting(proxies.Hint(proxies.Kind(c.Tr.Traits().Proxy), cut, d))
+}
+
+// setting records text, the setting that governs what the spec saw, in
+// the failure's output and the report.
+func (c *specRun) setting(text string) {
+	if c.rep != nil {
+		if c.rep.hint == "" {
+			c.rep.hint = text
+		}
+		return
+	}
+	AddReportEntry("setting", text, ReportEntryVisibilityFailureOrVerbose)
+	AddReportEntry(report.EntryObservation, report.Observation{Behaviour: c.b.ID, Transport: c.Transport, Values: map[string]any{"setting": text}},
+		ReportEntryVisibilityNever) // for the report: the entry above is what the failure shows
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,14 +20,13 @@ import (
 // a connection through a fresh relay: A dials the relay, B is the
 // connection the relay opened upstream.
 func ExampleRelay() {
-	tr := transports.Relay("copy-relay", copyRelay)
-	fmt.Println(throughPair(tr, "hello through the relay", false))
+	fmt.Println(exchangeOver(transports.Relay("copy-relay", copyRelay), "hello through the relay", false))
 	// Output: hello through the relay
 }
 
-// throughPair opens a pair of tr, writes msg on one end (B with
-// upstream) and returns what the other reads of it.
-func throughPair(tr harness.Transport, msg string, upstream bool) string {
+// exchangeOver opens a pair of tr, writes msg into A (into B, upstream,
+// if fromB) and returns what the other end reads of it.
+func exchangeOver(tr harness.Transport, msg string, fromB bool) string {
 	a, b, stop, err := tr.Pair(context.Background())
 	if err != nil {
 		return err.Error()
@@ -34,9 +34,14 @@ func throughPair(tr harness.Transport, msg string, upstream bool) string {
 	defer stop()
 	defer a.Close()
 	defer b.Close()
-	if upstream {
+	if fromB {
 		a, b = b, a
 	}
+	return exchange(a, b, msg)
+}
+
+// exchange writes msg on a and returns what b reads of it.
+func exchange(a, b net.Conn, msg string) string {
 	go func() { _, _ = a.Write([]byte(msg)) }()
 	got := make([]byte, len(msg))
 	_ = b.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -49,6 +54,12 @@ func throughPair(tr harness.Transport, msg string, upstream bool) string {
 // copyRelay relays one connection with io.Copy each way, passing each EOF
 // on as CloseWrite.
 func copyRelay(upstream string) (string, func(), error) {
+	return relayOne(func(net.Conn) (net.Conn, error) { return net.Dial("tcp4", upstream) })
+}
+
+// relayOne accepts one connection, connects it upstream with connect and
+// relays as copyRelay does; stop releases everything.
+func relayOne(connect func(c net.Conn) (net.Conn, error)) (string, func(), error) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
@@ -61,13 +72,15 @@ func copyRelay(upstream string) (string, func(), error) {
 		if err != nil {
 			return
 		}
-		u, err := net.Dial("tcp4", upstream)
+		mu.Lock()
+		conns = append(conns, c)
+		mu.Unlock()
+		u, err := connect(c)
 		if err != nil {
-			c.Close()
 			return
 		}
 		mu.Lock()
-		conns = append(conns, c, u)
+		conns = append(conns, u)
 		mu.Unlock()
 		pass := func(dst, src net.Conn) { _, _ = io.Copy(dst, src); _ = dst.(*net.TCPConn).CloseWrite() }
 		wg.Go(func() { pass(u, c) })
@@ -109,8 +122,7 @@ func ExampleThrough() {
 		return
 	}
 	defer stopProxy()
-	tr := transports.Through("copy-relay", proxy, upstream)
-	fmt.Println(throughPair(tr, "hello from upstream", true))
+	fmt.Println(exchangeOver(transports.Through("copy-relay", proxy, upstream), "hello from upstream", true))
 	// Output: hello from upstream
 }
 
@@ -121,4 +133,60 @@ func ExampleConfigFile() {
 	const cfg = "defaults\n    mode tcp\n    timeout client 50s\n    timeout server 50s\n    timeout connect 5s\n" +
 		"frontend fe\n    bind fd@{listen_fd}\n    default_backend be\nbackend be\n    server s1 {upstream}\n"
 	_ = transports.RelayCommand("haproxy", "haproxy -db -f {file:haproxy.cfg}", transports.ConfigFile("haproxy.cfg", cfg))
+}
+
+// A proxy that must be told where to connect gets a dial step, run on the
+// TCP connection streamspec dialled before the pair's bytes: HTTPConnect
+// and SOCKS5 are built in, Handshake runs your own. Here the proxy is a
+// tunnel that wants "HELLO <target>" and answers "OK". The handshake must
+// read the reply to its last byte and no further, and must not wrap conn:
+// the pair's A end is conn itself, so CloseWrite, CloseRead and the
+// socket's descriptor stay the specs' to use.
+func ExampleHandshake() {
+	upstream, err := transports.FreeAddr()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tunnel, stopTunnel, err := helloTunnel()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer stopTunnel()
+	tr := transports.Through("hello-tunnel", tunnel, upstream,
+		transports.Handshake("HELLO", func(ctx context.Context, conn *net.TCPConn, target string) error {
+			if _, err := io.WriteString(conn, "HELLO "+target+"\n"); err != nil {
+				return err
+			}
+			ok := make([]byte, 3)
+			if _, err := io.ReadFull(conn, ok); err != nil || string(ok) != "OK\n" {
+				return fmt.Errorf("the tunnel answered %q, %v", ok, err)
+			}
+			return nil
+		}))
+	fmt.Println(exchangeOver(tr, "hello through the tunnel", false))
+	// Output: hello through the tunnel
+}
+
+// helloTunnel accepts one connection, reads "HELLO <target>\n", connects
+// to target, answers "OK\n" and relays as copyRelay does.
+func helloTunnel() (string, func(), error) {
+	return relayOne(func(c net.Conn) (net.Conn, error) {
+		var line []byte
+		for b := make([]byte, 1); !strings.HasSuffix(string(line), "\n"); line = append(line, b[0]) {
+			if _, err := c.Read(b); err != nil {
+				return nil, err
+			}
+		}
+		u, err := net.Dial("tcp4", strings.TrimSpace(strings.TrimPrefix(string(line), "HELLO ")))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(c, "OK\n"); err != nil {
+			u.Close()
+			return nil, err
+		}
+		return u, nil
+	})
 }

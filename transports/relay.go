@@ -28,7 +28,7 @@ type RelayFunc func(upstream string) (listen string, stop func(), err error)
 func Relay(name string, start RelayFunc) harness.Transport {
 	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: "Go relay between tcp4 sockets"},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
-			return relayPair(ctx, func(upstream string) (*runningRelay, error) {
+			return relayPair(ctx, nil, func(upstream string) (*runningRelay, error) {
 				listen, stop, err := start(upstream)
 				if err != nil {
 					return nil, err
@@ -60,9 +60,9 @@ func (r *runningRelay) explain(err error) error {
 // and connects a client through it. A relay whose failure its retry
 // approves (a command that lost a port it was given to another process)
 // is started again until ctx ends.
-func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, func(), error) {
+func relayPair(ctx context.Context, handshake HandshakeFunc, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, func(), error) {
 	for {
-		a, b, r, err := relayOnce(ctx, start)
+		a, b, r, err := relayOnce(ctx, handshake, start)
 		if err == nil {
 			return a, b, r.stop, nil
 		}
@@ -73,8 +73,9 @@ func relayPair(ctx context.Context, start func(upstream string) (*runningRelay, 
 }
 
 // relayOnce is one attempt of relayPair; on failure the relay, if it
-// started, is stopped and returned for its exit reason.
-func relayOnce(ctx context.Context, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, *runningRelay, error) {
+// started, is stopped and returned for its exit reason. A handshake runs on
+// the dialled connection before the token, naming the upstream.
+func relayOnce(ctx context.Context, handshake HandshakeFunc, start func(upstream string) (*runningRelay, error)) (net.Conn, net.Conn, *runningRelay, error) {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp4", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, nil, err
@@ -85,7 +86,15 @@ func relayOnce(ctx context.Context, start func(upstream string) (*runningRelay, 
 		return nil, nil, nil, fmt.Errorf("starting the relay: %w", err)
 	}
 	a, b, err := connectAccept(ctx, ln, r.exited, func(ctx context.Context) (net.Conn, error) {
-		return dialRetry(ctx, r.listen, r.exited)
+		c, err := dialRetry(ctx, r.listen, r.exited)
+		if err != nil || handshake == nil {
+			return c, err
+		}
+		if err := handshake(ctx, c.(*net.TCPConn), ln.Addr().String()); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
 	})
 	if err == nil {
 		err = checkRoute(ctx, a, b)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/bound"
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/internal/tempdir"
 )
 
@@ -54,9 +55,12 @@ func RelayCommand(name, template string, options ...RelayOption) harness.Transpo
 	for _, o := range options {
 		o(&cfg)
 	}
-	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: template},
+	if cfg.proxy == "" {
+		cfg.proxy = string(proxies.Recognise(template))
+	}
+	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: template, Proxy: cfg.proxy},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
-			return relayPair(ctx, func(upstream string) (*runningRelay, error) {
+			return relayPair(ctx, cfg.handshake, func(upstream string) (*runningRelay, error) {
 				return startCommand(ctx, &cfg, upstream)
 			})
 		})
@@ -78,6 +82,21 @@ type relayConfig struct {
 	files    map[string]string // name: template
 	pickPort func() (string, error)
 	retry    bool // start again on fresh ports after losing one
+
+	handshake     HandshakeFunc // run on every dialled connection before its token
+	handshakeName string
+	proxy         string // the proxy software: ProxyKind, else what the command line starts
+}
+
+// ProxyKind tells Through and RelayCommand which proxy the transport runs
+// through ("haproxy", "nginx", "stunnel", "socat", "tinyproxy", "dante"),
+// so that a failure names the proxy's setting that governs it, with the
+// documentation that says so. RelayCommand recognises the proxy its
+// command line starts by itself; Through cannot know, so without
+// ProxyKind its failures give a general hint: which direction was cut,
+// how long after what.
+func ProxyKind(kind string) RelayOption {
+	return func(c *relayConfig) { c.proxy = kind }
 }
 
 // racyPorts is RelayCommand as it was: ports from bind(0), freed for the

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/internal/pair"
@@ -26,19 +28,37 @@ import (
 // a pooled connection) is closed and named if a pair goes unmatched, and
 // a proxy that adds bytes of its own (a PROXY protocol header) is reported
 // as such. Serialising the pairs instead would be slower and would still
-// mismatch a pooling proxy silently.
+// mismatch a pooling proxy silently. A proxy that closes the dialled
+// connection before any upstream connection carries its bytes, or sends
+// bytes of its own to the client, fails the pair at once.
+//
+// Its options: HTTPConnect, SOCKS5 or Handshake for a proxy that must be
+// told where to connect (the request names upstream), and ProxyKind to
+// say which proxy this is, so that failures name its setting that governs
+// them. ConfigFile is RelayCommand's alone.
 //
 // The upstream address must be free for streamspec to listen on, once
 // per process: run Through in one process (go test, or the streamspec
 // command), not under ginkgo -p.
-func Through(name, dial, upstream string) harness.Transport {
-	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: "through " + dial + " to " + upstream},
+func Through(name, dial, upstream string, options ...RelayOption) harness.Transport {
+	cfg := relayConfig{files: map[string]string{}}
+	for _, o := range options {
+		o(&cfg)
+	}
+	notes := "through " + dial + " to " + upstream
+	if cfg.handshake != nil {
+		notes = "through " + dial + " (" + cfg.handshakeName + ") to " + upstream
+	}
+	return harness.New(name, harness.Traits{Kind: harness.KindRelay, Notes: notes, Proxy: cfg.proxy},
 		func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+			if len(cfg.files) > 0 {
+				return nil, nil, nil, errors.New("through: ConfigFile is an option of RelayCommand, which starts the relay; Through dials one already running")
+			}
 			l, err := acquireUpstream(ctx, upstream)
 			if err != nil {
 				return nil, nil, nil, err
 			}
-			a, b, err := l.pair(ctx, dial)
+			a, b, err := l.pair(ctx, dial, cfg.handshake)
 			if err != nil {
 				l.release()
 				return nil, nil, nil, fmt.Errorf("through %s to %s: %w", dial, upstream, err)
@@ -145,25 +165,47 @@ func (l *upstreamListener) match(c net.Conn) {
 	ch <- c
 }
 
-// pair dials the proxy, writes a token and waits for the upstream
-// connection that carries it.
-func (l *upstreamListener) pair(ctx context.Context, dial string) (net.Conn, net.Conn, error) {
+// pair dials the proxy, runs the handshake if there is one, writes a
+// token and waits for the upstream connection that carries it, watching
+// the dialled connection meanwhile: a proxy that closes it, or writes to
+// it, before the pair is matched fails the pair at once.
+func (l *upstreamListener) pair(ctx context.Context, dial string, handshake HandshakeFunc) (net.Conn, net.Conn, error) {
 	t := newToken()
 	ch := make(chan net.Conn, 1)
 	l.mu.Lock()
 	l.waiting[t] = ch
 	l.mu.Unlock()
-	a, err := (&net.Dialer{}).DialContext(ctx, "tcp", dial)
-	if err == nil {
-		err = writeToken(ctx, a, t)
-	}
-	if err == nil {
-		select {
-		case b := <-ch:
-			return a, b, nil
-		case <-ctx.Done():
-			err = fmt.Errorf("the proxy opened no upstream connection carrying this pair's first bytes: %w%s", ctx.Err(), l.strayNote())
+	start := time.Now()
+	var a net.Conn
+	var b net.Conn
+	err := func() error {
+		var err error
+		if a, err = (&net.Dialer{}).DialContext(ctx, "tcp", dial); err != nil {
+			return err
 		}
+		if handshake != nil {
+			if err := handshake(ctx, a.(*net.TCPConn), l.addr); err != nil {
+				return err
+			}
+		}
+		if err := writeToken(ctx, a, t); err != nil {
+			return fmt.Errorf("writing the pair's first bytes into the proxy: %w", err)
+		}
+		watch := watchClient(a)
+		select {
+		case b = <-ch:
+			return watch.stop()
+		case r := <-watch.ended:
+			return fmt.Errorf("%s %v after it accepted the connection, and no upstream connection carrying the pair's first bytes had arrived at %s%s",
+				r, time.Since(start).Round(time.Millisecond), l.addr, l.strayNote())
+		case <-ctx.Done():
+			_ = watch.stop()
+			return fmt.Errorf("the proxy accepted the connection and was sent the pair's first bytes, but no connection carrying them arrived at %s within %v%s",
+				l.addr, time.Since(start).Round(100*time.Millisecond), l.strayNote())
+		}
+	}()
+	if err == nil {
+		return a, b, nil
 	}
 	l.mu.Lock()
 	delete(l.waiting, t)
@@ -173,10 +215,56 @@ func (l *upstreamListener) pair(ctx context.Context, dial string) (net.Conn, net
 		b.Close()
 	default:
 	}
+	if b != nil {
+		b.Close()
+	}
 	if a != nil {
 		a.Close()
 	}
 	return nil, nil, err
+}
+
+// clientWatch is a Read pending on the dialled connection while the pair
+// waits for its upstream end: nothing may arrive there until the specs
+// run, so whatever the Read returns is the proxy's doing.
+type clientWatch struct {
+	conn  net.Conn
+	ended chan string // what the proxy did
+	done  chan struct{}
+}
+
+func watchClient(c net.Conn) *clientWatch {
+	w := &clientWatch{conn: c, ended: make(chan string, 1), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		buf := make([]byte, 256)
+		n, err := c.Read(buf)
+		switch {
+		case n > 0:
+			w.ended <- fmt.Sprintf("the proxy sent %d bytes of its own to the client, %q,", n, buf[:n])
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// stopped: the pair was matched
+		case errors.Is(err, syscall.ECONNRESET):
+			w.ended <- "the proxy reset the connection"
+		default:
+			w.ended <- fmt.Sprintf("the proxy closed the connection (%v)", err)
+		}
+	}()
+	return w
+}
+
+// stop ends the pending Read and reports what it got if it returned by
+// itself first; the connection is left as it was, its deadline cleared.
+func (w *clientWatch) stop() error {
+	_ = w.conn.SetReadDeadline(time.Unix(1, 0))
+	<-w.done
+	_ = w.conn.SetReadDeadline(time.Time{})
+	select {
+	case r := <-w.ended:
+		return errors.New(r + " as the pair was matched")
+	default:
+		return nil
+	}
 }
 
 // strayNote lists the connections that matched no pair, for an error.
@@ -184,7 +272,7 @@ func (l *upstreamListener) strayNote() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.strays) == 0 {
-		return " (nothing else arrived upstream either)"
+		return fmt.Sprintf("; nothing else arrived at %s either: does the proxy forward there?", l.addr)
 	}
-	return fmt.Sprintf("; upstream connections that matched no pair: %v", l.strays)
+	return fmt.Sprintf("; what arrived at %s matched no pair: %v", l.addr, l.strays)
 }

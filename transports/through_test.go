@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,8 +20,7 @@ import (
 // time after a health check connection of its own.
 func TestThroughPairsOutOfOrder(t *testing.T) {
 	upstream := freeAddr(t)
-	proxy, stop := shuffleProxy(t, upstream, "", true)
-	defer stop()
+	proxy := shuffleProxy(t, upstream, "", true)
 	tr := Through("shuffle", proxy, upstream)
 	const n = 6
 	pairs := make([]*pair.Pair, n)
@@ -52,10 +52,59 @@ func TestThroughPairsOutOfOrder(t *testing.T) {
 // Through says what a proxy sent upstream instead of the pair's bytes.
 func TestThroughReportsHeader(t *testing.T) {
 	upstream := freeAddr(t)
-	proxy, stop := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
-	defer stop()
+	proxy := shuffleProxy(t, upstream, "PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n", false)
 	err := pairErr(t, Through("header", proxy, upstream), pair.Timeout)
-	expectIn(t, err, "no upstream connection carrying this pair's first bytes", `"PROXY TCP4`, "header of its own")
+	expectIn(t, err, "no connection carrying them arrived at "+upstream, "what arrived at "+upstream+" matched no pair", `"PROXY TCP4`, "header of its own")
+}
+
+// A proxy that forwards somewhere else: pair.Open reports Through's own
+// diagnosis, naming both addresses, when Pair's context ends, not a hang.
+func TestThroughWrongUpstream(t *testing.T) {
+	sink := stubProxy(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }) // a live server, not streamspec's
+	proxy := shuffleProxy(t, sink, "", false)
+	upstream := freeAddr(t)
+	start := time.Now()
+	_, err := pair.Open(t.Context(), Through("elsewhere", proxy, upstream))
+	if err == nil {
+		t.Fatal("a pair opened")
+	}
+	expectIn(t, err, "through "+proxy+" to "+upstream, "no connection carrying them arrived at "+upstream+" within 2s",
+		"nothing else arrived at "+upstream+" either: does the proxy forward there?")
+	if strings.Contains(err.Error(), "hung") {
+		t.Errorf("Through's diagnosis lost to the pair bound: %v", err)
+	}
+	if d := time.Since(start); d > pair.Timeout+pair.Grace {
+		t.Errorf("took %v", d)
+	}
+}
+
+// A proxy that closes the client's connection, as one whose upstream
+// refuses does, or that writes to it before any upstream connection, fails
+// the pair at once, saying so.
+func TestThroughProxyEndsEarly(t *testing.T) {
+	for name, c := range map[string]struct {
+		serve func(net.Conn)
+		says  string
+	}{
+		"closes":  {func(c net.Conn) { c.Close() }, "the proxy closed the connection (EOF)"},
+		"resets":  {func(c net.Conn) { _ = c.(*net.TCPConn).SetLinger(0); c.Close() }, "the proxy reset the connection"},
+		"answers": {func(c net.Conn) { _, _ = io.WriteString(c, "HTTP/1.0 400 Bad Request\r\n\r\n") }, `sent 28 bytes of its own to the client, "HTTP/1.0 400`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			proxy := stubProxy(t, func(conn net.Conn) {
+				_, _ = conn.Read(make([]byte, tokenSize)) // the token: the pair is waiting for its upstream end
+				c.serve(conn)
+				_, _ = io.Copy(io.Discard, conn) // until the client gives up
+			})
+			upstream := freeAddr(t)
+			start := time.Now()
+			err := pairErr(t, Through(name, proxy, upstream), pair.Timeout)
+			expectIn(t, err, c.says, "no upstream connection carrying the pair's first bytes had arrived at "+upstream)
+			if d := time.Since(start); d > pair.Timeout/2 {
+				t.Errorf("took %v: the proxy's doing was not noticed", d)
+			}
+		})
+	}
 }
 
 // Through on an upstream address in use says so.
@@ -84,51 +133,26 @@ func freeAddr(t *testing.T) string {
 
 // shuffleProxy is a running proxy to upstream that connects upstream
 // after a random delay per client, writing header first, and before that
-// makes a health check connection if asked.
-func shuffleProxy(t *testing.T, upstream, header string, healthCheck bool) (addr string, stop func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	track := func(c net.Conn) { mu.Lock(); conns = append(conns, c); mu.Unlock() }
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
+// makes a health check connection if asked; it stops with the test.
+func shuffleProxy(t *testing.T, upstream, header string, healthCheck bool) string {
+	return stubProxy(t, func(c net.Conn) {
+		time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond) // the proxy's own pace
+		if healthCheck {
+			if h, err := net.Dial("tcp4", upstream); err == nil {
+				_, _ = io.WriteString(h, "GET /health HTTP/1.0\r\n\r\n")
+				h.Close()
 			}
-			track(c)
-			wg.Go(func() {
-				time.Sleep(time.Duration(rand.IntN(50)) * time.Millisecond) // the proxy's own pace
-				if healthCheck {
-					if h, err := net.Dial("tcp4", upstream); err == nil {
-						_, _ = io.WriteString(h, "GET /health HTTP/1.0\r\n\r\n")
-						h.Close()
-					}
-				}
-				u, err := net.Dial("tcp4", upstream)
-				if err != nil {
-					c.Close()
-					return
-				}
-				track(u)
-				_, _ = io.WriteString(u, header)
-				wg.Go(func() { _, _ = io.Copy(u, c) })
-				_, _ = io.Copy(c, u)
-			})
 		}
-	})
-	return ln.Addr().String(), func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
+		u, err := net.Dial("tcp4", upstream)
+		if err != nil {
 			c.Close()
+			return
 		}
-		mu.Unlock()
-		wg.Wait()
-	}
+		defer u.Close()
+		_, _ = io.WriteString(u, header)
+		var toUpstream sync.WaitGroup
+		toUpstream.Go(func() { _, _ = io.Copy(u, c); u.Close() }) // ends when the test closes c
+		_, _ = io.Copy(c, u)
+		toUpstream.Wait()
+	})
 }

@@ -24,11 +24,35 @@
 //
 //	go run github.com/streamspec/streamspec/cmd/streamspec through --dial 127.0.0.1:8080 --upstream 127.0.0.1:9090
 //
+// An HTTP CONNECT proxy or a SOCKS5 proxy is told to connect to the
+// upstream address on every connection (--connect, --socks5):
+//
+//	streamspec through --dial 127.0.0.1:8888 --upstream 127.0.0.1:9090 --connect --proxy-kind tinyproxy
+//
+// The specs whose outcome a race in the proxy can change (close,
+// half-close, the reply after a silence, resets, lifetimes) run --repeat
+// times, each on a fresh connection; a failure in any run fails the spec,
+// and the report says in how many runs. When the proxy's first two
+// connections both fail (the proxy is down, --upstream is not where it
+// forwards), the run stops at once with that one message.
+//
 // Its flags:
 //
 //	--dial ADDR           the proxy's address: dialled for every pair (required)
 //	--upstream ADDR       where the proxy forwards to: streamspec listens there
 //	                      (required)
+//	--connect             the proxy is an HTTP CONNECT proxy: every connection
+//	                      asks it for a tunnel to --upstream
+//	--socks5              the proxy is a SOCKS5 proxy: every connection asks it
+//	                      to connect to --upstream
+//	--proxy-auth USER:PASSWORD
+//	                      credentials for --connect (basic) or --socks5
+//	                      (username/password) (default $STREAMSPEC_PROXY_AUTH)
+//	--proxy-kind KIND     which proxy this is, so that a failure names its
+//	                      setting: haproxy, nginx, stunnel, socat, tinyproxy or
+//	                      dante (default: none, a general hint)
+//	--repeat N            runs of the racy specs, each on a fresh connection
+//	                      (default 10)
 //	--name NAME           the proxy's column in the matrix (default "proxy")
 //	--horizon DURATION    how long the lifetimes spec watches half-closed and
 //	                      idle connections (default $STREAMSPEC_HORIZON, else 3s;
@@ -60,7 +84,8 @@
 //
 // # Exit status
 //
-// 0 when every spec passed (and for -h and version), 1 when a spec failed,
+// 0 when every spec passed (and for -h and version), 1 when a spec failed
+// (or the proxy's first connections did),
 // 2 for misuse: an unknown command or flag, a missing required flag, a bad
 // flag value. Misuse is reported in one line on standard error.
 package main
@@ -75,6 +100,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +109,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
+	"github.com/streamspec/streamspec/internal/proxies"
 	"github.com/streamspec/streamspec/internal/report"
 	"github.com/streamspec/streamspec/suites"
 	"github.com/streamspec/streamspec/transports"
@@ -184,9 +211,19 @@ func moduleVersion() string {
 // throughOptions are through's flags.
 type throughOptions struct {
 	dial, upstream, name, reportDir, labels, focus string
+	proxyAuth, proxyKind                           string
 	horizon                                        time.Duration
-	verbose, noColor                               bool
+	repeat                                         int
+	connect, socks5, verbose, noColor              bool
 }
+
+// defaultRepeat is through's --repeat: a proxy that loses a reply one
+// time in three passes 10 runs in a row (2/3)^10 = 1.7% of the time.
+const defaultRepeat = 10
+
+// proxyAuthEnv names the environment variable --proxy-auth defaults to,
+// which keeps a password off the command line that ps shows.
+const proxyAuthEnv = "STREAMSPEC_PROXY_AUTH"
 
 // flagSet is a command's own flags, listed in order by usage.
 type flagSet struct {
@@ -212,6 +249,16 @@ it, prints the conformance matrix and writes the report files.`,
 		func(h flagHelp) { fs.StringVar(&o.dial, h.name, "", h.help) })
 	fs.add(flagHelp{"upstream", "ADDR", "where the proxy forwards to: streamspec listens there\n(required)"},
 		func(h flagHelp) { fs.StringVar(&o.upstream, h.name, "", h.help) })
+	fs.add(flagHelp{"connect", "", "the proxy is an HTTP CONNECT proxy: every connection\nasks it for a tunnel to --upstream"},
+		func(h flagHelp) { fs.BoolVar(&o.connect, h.name, false, h.help) })
+	fs.add(flagHelp{"socks5", "", "the proxy is a SOCKS5 proxy: every connection asks it\nto connect to --upstream"},
+		func(h flagHelp) { fs.BoolVar(&o.socks5, h.name, false, h.help) })
+	fs.add(flagHelp{"proxy-auth", "USER:PASSWORD", "credentials for --connect (basic) or --socks5\n(username/password) (default $" + proxyAuthEnv + ")"},
+		func(h flagHelp) { fs.StringVar(&o.proxyAuth, h.name, "", h.help) })
+	fs.add(flagHelp{"proxy-kind", "KIND", "which proxy this is, so that a failure names its\nsetting: haproxy, nginx, stunnel, socat, tinyproxy or\ndante (default: none, a general hint)"},
+		func(h flagHelp) { fs.StringVar(&o.proxyKind, h.name, "", h.help) })
+	fs.add(flagHelp{"repeat", "N", fmt.Sprintf("runs of the racy specs, each on a fresh connection\n(default %d)", defaultRepeat)},
+		func(h flagHelp) { fs.IntVar(&o.repeat, h.name, defaultRepeat, h.help) })
 	fs.add(flagHelp{"name", "NAME", `the proxy's column in the matrix (default "proxy")`},
 		func(h flagHelp) { fs.StringVar(&o.name, h.name, "proxy", h.help) })
 	fs.add(flagHelp{"horizon", "DURATION", "how long the lifetimes spec watches half-closed and\n" +
@@ -247,6 +294,10 @@ func (fs *flagSet) usage(w io.Writer) {
 		}
 		left := strings.TrimSpace(dashes + h.name + " " + h.value)
 		lines := strings.Split(h.help, "\n")
+		if len(left) >= 22 { // on a line of its own
+			fmt.Fprintf(w, "  %s\n", left)
+			left = ""
+		}
 		fmt.Fprintf(w, "  %-22s%s\n", left, lines[0])
 		for _, l := range lines[1:] {
 			fmt.Fprintf(w, "  %-22s%s\n", "", l)
@@ -275,6 +326,14 @@ func through(args []string, stdout, stderr io.Writer) int {
 		return misuse(stderr, "streamspec through", "--dial and --upstream are required", help)
 	case o.horizon < 0:
 		return misuse(stderr, "streamspec through", fmt.Sprintf("--horizon %v: want a positive duration such as 90s", o.horizon), help)
+	case o.repeat < 1:
+		return misuse(stderr, "streamspec through", fmt.Sprintf("--repeat %d: want a count of runs, 1 or more", o.repeat), help)
+	case o.proxyKind != "" && !proxies.Known(o.proxyKind):
+		return misuse(stderr, "streamspec through", fmt.Sprintf("--proxy-kind %q: streamspec knows the settings of %s", o.proxyKind, kindList()), help)
+	}
+	dialStep, err := o.handshake()
+	if err != nil {
+		return misuse(stderr, "streamspec through", err.Error(), help)
 	}
 	if _, err := types.ParseLabelFilter(o.labels); err != nil {
 		return misuse(stderr, "streamspec through", fmt.Sprintf("--label-filter %q: %s", o.labels, ginkgoErrorLine(err)), help)
@@ -305,7 +364,16 @@ func through(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	suites.DescribeConformance(transports.Through(o.name, o.dial, o.upstream))
+	if err := flag.CommandLine.Set("streamspec.repeat", strconv.Itoa(o.repeat)); err != nil {
+		return misuse(stderr, "streamspec through", fmt.Sprintf("--repeat: %v", err), help)
+	}
+	options := dialStep
+	if o.proxyKind != "" {
+		options = append(options, transports.ProxyKind(o.proxyKind))
+	} else if proxies.Known(o.name) {
+		fmt.Fprintf(stderr, "streamspec through: if the proxy is %s, add --proxy-kind %s: its failures then name the %s setting that governs them\n", o.name, o.name, o.name)
+	}
+	suites.DescribeConformance(transports.Through(o.name, o.dial, o.upstream, options...))
 	gomega.RegisterFailHandler(ginkgo.Fail)
 	// Ginkgo's defaults, never its command-line flags; the settings passed
 	// to RunSpecs are also what GinkgoConfiguration returns to the report
@@ -327,6 +395,41 @@ func through(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// handshake is the dial step --connect or --socks5 asks for, with
+// --proxy-auth or $STREAMSPEC_PROXY_AUTH; none for a plain TCP proxy.
+func (o *throughOptions) handshake() ([]transports.RelayOption, error) {
+	auth := o.proxyAuth
+	switch {
+	case o.connect && o.socks5:
+		return nil, errors.New("--connect and --socks5: a proxy is one or the other")
+	case !o.connect && !o.socks5 && auth != "":
+		return nil, errors.New("--proxy-auth is for --connect or --socks5")
+	case !o.connect && !o.socks5:
+		return nil, nil
+	case auth == "":
+		auth = os.Getenv(proxyAuthEnv)
+	}
+	user, password, ok := strings.Cut(auth, ":")
+	switch {
+	case auth != "" && (!ok || user == ""):
+		return nil, errors.New("--proxy-auth: want USER:PASSWORD")
+	case o.socks5 && (len(user) > 255 || len(password) > 255):
+		return nil, errors.New("--proxy-auth: SOCKS5 takes a username and a password of at most 255 bytes each (RFC 1929)")
+	case o.connect:
+		return []transports.RelayOption{transports.HTTPConnect(user, password)}, nil
+	}
+	return []transports.RelayOption{transports.SOCKS5(user, password)}, nil
+}
+
+// kindList names the proxies streamspec knows the settings of.
+func kindList() string {
+	var kinds []string
+	for _, k := range proxies.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	return strings.Join(kinds[:len(kinds)-1], ", ") + " or " + kinds[len(kinds)-1]
 }
 
 // colorTerminal reports whether w is a terminal that wants colour.

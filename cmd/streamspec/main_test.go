@@ -258,7 +258,8 @@ func TestThroughHelp(t *testing.T) {
 			}
 			seen[name] = true
 		}
-		for _, want := range []string{"dial", "upstream", "name", "horizon", "report-dir", "label-filter", "focus", "v", "no-color"} {
+		for _, want := range []string{"dial", "upstream", "connect", "socks5", "proxy-auth", "proxy-kind", "repeat", "name", "horizon", "report-dir",
+			"label-filter", "focus", "v", "no-color"} {
 			if !seen[want] {
 				t.Errorf("streamspec %v: -%s not listed:\n%s", args, want, stdout)
 			}
@@ -287,6 +288,13 @@ func TestMisuse(t *testing.T) {
 		{append(proxy, "--horizon", "-1s"), "--horizon -1s: want a positive duration"},
 		{append(proxy, "--label-filter", "contract &&"), `--label-filter "contract &&": Unexpected EOF`},
 		{append(proxy, "--focus", "("), "--focus: error parsing regexp"},
+		{append(proxy, "--connect", "--socks5"), "--connect and --socks5: a proxy is one or the other"},
+		{append(proxy, "--proxy-auth", "u:p"), "--proxy-auth is for --connect or --socks5"},
+		{append(proxy, "--connect", "--proxy-auth", "nocolon"), "--proxy-auth: want USER:PASSWORD"},
+		{append(proxy, "--socks5", "--proxy-auth", "u:"+strings.Repeat("p", 256)), "at most 255 bytes each (RFC 1929)"},
+		{append(proxy, "--repeat", "0"), "--repeat 0: want a count of runs, 1 or more"},
+		{append(proxy, "--repeat", "many"), `invalid value "many" for flag -repeat`},
+		{append(proxy, "--proxy-kind", "envoy"), `--proxy-kind "envoy": streamspec knows the settings of haproxy, nginx, stunnel, socat, tinyproxy or dante`},
 		{[]string{"version", "extra"}, `unexpected argument "extra"`},
 	} {
 		stdout, stderr, status := runIn(c.args...)
@@ -364,7 +372,7 @@ func TestCommandThroughForwarder(t *testing.T) {
 		says      string
 	}{
 		{"half-closing", true, 0, "half-close "},
-		{"closing", false, 1, "reply after"},
+		{"closing", false, 1, "the reply to A's half-close was cut short"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dial, upstream := forward(t, c.halfClose)
@@ -403,4 +411,78 @@ func TestDocMatchesUsage(t *testing.T) {
 			t.Errorf("the package comment lacks the usage's line %q", strings.TrimSpace(l))
 		}
 	}
+}
+
+// The proxies -h lists for --proxy-kind are the ones streamspec knows.
+func TestProxyKindsListed(t *testing.T) {
+	help, _, _ := runIn("through", "-h")
+	if !strings.Contains(strings.Join(strings.Fields(help), " "), "setting: "+kindList()+" (default") {
+		t.Errorf("the usage does not list the known proxies, %s:\n%s", kindList(), help)
+	}
+}
+
+// A proxy that is down stops the run at its first spec, with one message
+// and exit status 1, in well under 2 s.
+func TestCommandProxyDown(t *testing.T) {
+	down, err := transports.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	upstream, err := transports.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, status := command(t, "through", "--dial", down, "--upstream", upstream, "--report-dir", "off", "--name", "haproxy")
+	took := time.Since(start)
+	if !strings.Contains(out, "if the proxy is haproxy, add --proxy-kind haproxy") {
+		t.Errorf("a --name streamspec knows the settings of, without --proxy-kind, gets no suggestion:\n%s", out)
+	}
+	if status != 1 || strings.Count(out, "connection refused") != 1 || !strings.Contains(out, "Summarizing 1 Failure") || !strings.Contains(out, "Ran 1 of") {
+		t.Errorf("exit status %d, want 1 and one failure saying connection refused:\n%s", status, out)
+	}
+	if took > 2*time.Second {
+		t.Errorf("took %v", took)
+	}
+}
+
+// A wrong --upstream, where the proxy forwards to another live server,
+// costs one pair bound: the run stops with Through's own diagnosis,
+// naming both addresses, and no "hung".
+func TestCommandWrongUpstream(t *testing.T) {
+	dial, forwardsTo := forward(t, true)
+	sink, err := net.Listen("tcp4", forwardsTo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	go func() {
+		for {
+			c, err := sink.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(io.Discard, c); c.Close() }()
+		}
+	}()
+	upstream, err := transports.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, status := command(t, "through", "--dial", dial, "--upstream", upstream, "--report-dir", "off")
+	took := time.Since(start)
+	for _, want := range []string{"through " + dial + " to " + upstream, "no connection carrying them arrived at " + upstream + " within 2s",
+		"nothing else arrived at " + upstream + " either: does the proxy forward there?", "Ran 1 of"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output does not say %q:\n%s", want, out)
+		}
+	}
+	if status != 1 || strings.Contains(out, "hung") {
+		t.Errorf("exit status %d, want 1 and no hang:\n%s", status, out)
+	}
+	if took > 5*time.Second {
+		t.Errorf("took %v", took)
+	}
+	t.Logf("a wrong upstream: %v", took.Round(10*time.Millisecond))
 }

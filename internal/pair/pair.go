@@ -13,10 +13,17 @@ import (
 	"github.com/streamspec/streamspec/internal/bound"
 )
 
-// PairTimeout bounds Transport.Pair: a transport that exceeds it is
-// reported as hung and the call's goroutine abandoned. Closes are bounded
-// by CloseTimeout (close.go).
+// Timeout bounds Transport.Pair: it is the deadline of the context Pair
+// gets. A Pair that has not returned Grace after it is reported as hung
+// and its goroutine abandoned. Closes are bounded by bound.CloseTimeout.
 const Timeout = 2 * time.Second
+
+// Grace is how long Open waits, once Pair's context has ended, for a Pair
+// that honours its context to return its own error: that error (a proxy
+// that opened no upstream connection, a dial refused) says more than
+// "hung", and a Pair that gives up exactly at its deadline must not lose
+// the race to Open's own bound.
+const Grace = 500 * time.Millisecond
 
 // Pair is a connected pair of endpoints from one transport.
 type Pair struct {
@@ -82,9 +89,15 @@ func Open(ctx context.Context, tr harness.Transport) (*Pair, error) {
 	select {
 	case r = <-done:
 	case <-ctx.Done():
-		// Close whatever a late Pair still returns.
-		go func() { r := <-done; closeQuietly(name, r.a, r.b, r.stop) }()
-		return nil, fmt.Errorf("transport %s: Pair did not return within %v: hung", name, limit)
+		grace := time.NewTimer(Grace)
+		defer grace.Stop()
+		select {
+		case r = <-done:
+		case <-grace.C:
+			// Close whatever a late Pair still returns.
+			go func() { r := <-done; closeQuietly(name, r.a, r.b, r.stop) }()
+			return nil, fmt.Errorf("transport %s: Pair did not return within %v, nor %v after its context ended: hung", name, limit, Grace)
+		}
 	}
 	if r.err != nil {
 		if _, ok := IsUnavailable(r.err); ok {

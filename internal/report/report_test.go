@@ -163,3 +163,27 @@ func TestWrap(t *testing.T) {
 		t.Errorf("wrap: %q", got)
 	}
 }
+
+// A failure that recorded the setting governing it shows it under the
+// failure in the terminal report; one without shows nothing more.
+func TestTextFailureSetting(t *testing.T) {
+	r := New(Environment{ID: "linux", OS: "linux", Arch: "amd64"})
+	r.AddBehaviour(Behaviour{ID: "half-close-reply-after-silence", Area: "close", Class: "contract"})
+	r.AddBehaviour(Behaviour{ID: "half-close", Area: "close", Class: "contract"})
+	r.AddTransport(Transport{Name: "proxy", Env: "linux", Kind: "relay"})
+	r.AddResult(Result{Behaviour: "half-close-reply-after-silence", Transport: "proxy", Env: "linux", Verdict: Fail,
+		Reason: "the reply was lost", Values: map[string]any{"setting": "haproxy: `timeout server-fin` governs this"}})
+	r.AddResult(Result{Behaviour: "half-close", Transport: "proxy", Env: "linux", Verdict: Fail, Reason: "stream ended"})
+	r.Derive()
+	var b bytes.Buffer
+	if err := r.Text(&b, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "half-close-reply-after-silence on proxy: the reply was lost\n    setting: haproxy: `timeout server-fin` governs this\n") {
+		t.Errorf("no setting under the failure:\n%s", out)
+	}
+	if strings.Count(out, "setting:") != 1 {
+		t.Errorf("a setting where none was recorded:\n%s", out)
+	}
+}

@@ -307,6 +307,11 @@ func (t *textWriter) failures() {
 				first = false
 			}
 			t.line(cut(fmt.Sprintf("  %s on %s: %s", b.ID, t.r.Label(c), oneLine(res.Reason, 0)), t.width))
+			if setting, _ := res.Values["setting"].(string); setting != "" {
+				for _, l := range wrap("setting: "+setting, t.width-4) {
+					t.line("    " + l)
+				}
+			}
 		}
 	}
 }

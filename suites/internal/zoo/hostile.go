@@ -18,7 +18,7 @@ var never = make(chan struct{})
 // Hostiles lists transports that fail to open or whose endpoints hang.
 func Hostiles() []Entry {
 	factory := func(name, what, want string, pair harness.PairFunc) Entry {
-		return Entry{Transport: harness.New("zoo-"+name, harness.Traits{Kind: harness.KindCustom}, pair), Kind: Hostile, What: what, Want: want}
+		return Entry{Transport: harness.New("zoo-"+name, harness.Traits{Kind: harness.KindCustom}, pair), Kind: Hostile, What: what, Want: want, StopsEarly: true}
 	}
 	hanger := func(name, what string, h hangs) Entry {
 		tr := queueTransport("zoo-"+name, quirks{stopCloses: true}, func(c Conn) Conn { return hanging{c, h} })

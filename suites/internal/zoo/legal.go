@@ -2,9 +2,13 @@ package zoo
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/streamspec/streamspec/harness"
 	"github.com/streamspec/streamspec/transports"
@@ -23,6 +27,7 @@ func Unusuals() []Entry {
 			"each Write is a length-prefixed frame; a short Read keeps the rest"),
 		legal(queueTransport("zoo-chunked-writes", quirks{}, func(c Conn) Conn { return chunked{Conn: c, mu: new(sync.Mutex)} }),
 			"each Write goes out in 4 KiB pieces, under a lock"),
+		legal(flakyFirstPair(), "the zoo queue whose first Pair fails: one failed pair does not stop the run"),
 		legal(transports.NetPipe(), "net.Pipe: synchronous, no buffer, no half-close"),
 		legal(transports.TLS(), "crypto/tls over TCP: records, a user-space layer"),
 		legal(IOPipes(), "io.Pipe pairs through FromReadWriteClosers: no deadlines"),
@@ -80,4 +85,17 @@ func (e ioPipeEnd) CloseWrite() error           { return e.w.Close() }
 func (e ioPipeEnd) Close() error {
 	e.w.Close()
 	return e.r.Close()
+}
+
+// flakyFirstPair is the zoo queue whose first Pair returns an error: the
+// first pairs check opens two at once and must go on when one opens.
+func flakyFirstPair() harness.Transport {
+	q := Queue()
+	var calls atomic.Int64
+	return harness.New("zoo-flaky-first-pair", q.Traits(), func(ctx context.Context) (net.Conn, net.Conn, func(), error) {
+		if calls.Add(1) == 1 {
+			return nil, nil, nil, errors.New("zoo: the first pair is refused")
+		}
+		return q.Pair(ctx)
+	})
 }

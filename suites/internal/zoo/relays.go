@@ -1,9 +1,16 @@
 package zoo
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"io"
+	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
@@ -29,6 +36,112 @@ func Relays() []Entry {
 		broken("relay-fin-timeout", "a relay that cuts a half-closed connection 0.5 s after passing the EOF on", catalogue.HalfCloseSilence, "was lost", finTimeout),
 		{Transport: renamed("zoo-socat-defaults", transports.SocatDefaults()), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
 			What: "socat at its defaults: -t 0.5 closes a half-closed connection idle for 0.5 s"},
+		{Transport: transports.Relay("zoo-relay-drops-server-fin", serverFINDropped), Kind: Broken, Target: catalogue.Lifetimes.ID, Observed: true,
+			What: "a relay that passes the client's half-close on but not the server's", Want: "B half-closed: B's half-close did not arrive",
+			Outcomes: map[string]string{catalogue.Lifetimes.ID: "A half-closed: survived; B half-closed: failed; idle: survived"}},
+		{Transport: transports.Relay("zoo-relay-racy-fin", racyFIN(racySeed())), Kind: Broken, Target: catalogue.HalfCloseSilence.ID,
+			What: "a relay that, after the client's half-close, loses what the server sent just before its FIN on one pair in three, " +
+				"as an epoll loop that acts on EPOLLHUP before reading", Want: "lost the reply in", Repeat: racyRepeat},
+	}
+}
+
+// serverFINDropped relays the client's half-close to the server but not
+// the server's to the client.
+func serverFINDropped(upstream string) (string, func(), error) {
+	return goRelay(func(dst, src *net.TCPConn) {
+		if src.RemoteAddr().String() == upstream {
+			copyOnly(dst, src)
+			return
+		}
+		copyHalfClose(dst, src)
+	})(upstream)
+}
+
+// racyRepeat is how many runs of the racy specs the self-test gives
+// zoo-relay-racy-fin: as many as streamspec through does by default.
+const racyRepeat = 10
+
+// racySeedEnv sets zoo-relay-racy-fin's seed, to replay a run or to
+// measure how often the repeats catch the loss across seeds.
+const racySeedEnv = "STREAMSPEC_ZOO_RACY_SEED"
+
+// racySeed is the seed from racySeedEnv, else a fixed one: which pairs
+// lose is then the same on every run.
+func racySeed() uint64 {
+	if n, err := strconv.ParseUint(os.Getenv(racySeedEnv), 10, 64); err == nil {
+		return n
+	}
+	return 1
+}
+
+// finWindow is how long the racy relay waits, after bytes from upstream,
+// for the FIN to follow them: a FIN that comes within it arrived "with"
+// those bytes, as one epoll wake-up would report both.
+const finWindow = 200 * time.Millisecond
+
+// racyFIN is a relay that passes the client's half-close on and then, on
+// one pair in three, drops the bytes the upstream sends just before its
+// FIN and closes both connections: the reply to a half-closed request is
+// lost as by an event loop that closes on EPOLLHUP before it reads. On
+// the other pairs it is copyHalfClose. Which pairs lose is drawn per pair
+// from a ChaCha8 source seeded with seed and the pair's number (PCG
+// streams of consecutive numbers gave correlated first draws: one seed
+// lost on 1 pair of the first 14).
+func racyFIN(seed uint64) transports.RelayFunc {
+	var pairs atomic.Uint64
+	return func(upstream string) (string, func(), error) {
+		var s [32]byte
+		binary.LittleEndian.PutUint64(s[:], seed)
+		binary.LittleEndian.PutUint64(s[8:], pairs.Add(1))
+		lose := rand.New(rand.NewChaCha8(s)).IntN(3) == 0
+		halfClosed := make(chan struct{})
+		return goRelay(func(dst, src *net.TCPConn) {
+			if src.RemoteAddr().String() != upstream { // client to upstream
+				copyHalfClose(dst, src)
+				close(halfClosed)
+				return
+			}
+			buf := make([]byte, 32<<10)
+			read := func(within time.Duration) ([]byte, error) {
+				if within > 0 {
+					_ = src.SetReadDeadline(time.Now().Add(within))
+					defer src.SetReadDeadline(time.Time{})
+				}
+				n, err := src.Read(buf)
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					err = nil // nothing followed
+				}
+				return bytes.Clone(buf[:n]), err
+			}
+			chunk, err := read(0)
+			for {
+				select {
+				case <-halfClosed:
+					if lose && len(chunk) > 0 && err == nil { // does the FIN follow these bytes?
+						next, nerr := read(finWindow)
+						if len(next) == 0 && nerr == io.EOF {
+							dst.Close() // the bytes that came with the FIN are dropped
+							src.Close()
+							return
+						}
+						if _, werr := dst.Write(chunk); werr != nil {
+							return
+						}
+						chunk, err = next, nerr
+						continue
+					}
+				default:
+				}
+				if _, werr := dst.Write(chunk); werr != nil {
+					return
+				}
+				if err != nil {
+					_ = dst.CloseWrite()
+					return
+				}
+				chunk, err = read(0)
+			}
+		})(upstream)
 	}
 }
 

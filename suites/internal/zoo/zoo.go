@@ -37,10 +37,14 @@ type Entry struct {
 	Want      string        // for Hostile: a fragment of every failure message, such as "hung"; for Broken: of the first line of the target's
 	Bound     time.Duration // for Hostile: the most a failing spec may take, when not hostileBound
 
-	Slow     bool     // mostly waits (a throttled transport): the self-test runs it on its own
-	Observed bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
-	Fails    []string // for Library: the contract specs it must fail
-	MustRun  []string // specs it must not be unsupported for: the declarations that make them run
+	Slow   bool // mostly waits (a throttled transport): the self-test runs it on its own
+	Repeat int  // runs of the racy specs (-streamspec.repeat) the self-test gives it: it runs on its own
+	// StopsEarly, for Hostile: its Pair always fails, so its first spec
+	// must stop the suite (one failure, not one per spec).
+	StopsEarly bool
+	Observed   bool     // runs every spec, observed ones too (which only record on a custom transport), not only the contract
+	Fails      []string // for Library: the contract specs it must fail
+	MustRun    []string // specs it must not be unsupported for: the declarations that make them run
 	// Outcomes maps observed specs to the outcome each must record.
 	Outcomes map[string]string
 	// RecordsErrors maps the observed specs that may end on an error
@@ -88,7 +92,7 @@ func Faults() []Entry {
 		broken("lost-wakeup", "a Write waiting for room is not woken when the reader drains", catalogue.Backpressure, "A resumes", quirks{lostWakeup: true}, nil),
 		broken("stall", "each direction stops taking bytes after 1 MiB: the stream stalls, Writes wait forever", catalogue.Integrity, "no progress after",
 			quirks{stallAfter: 1 << 20}, nil),
-		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, "reply after", quirks{},
+		broken("closewrite-closes", "CloseWrite closes both directions", catalogue.HalfClose, "the reply to A's half-close was cut short", quirks{},
 			func(c Conn) Conn { return closeWriteCloses{c} }),
 		broken("closewrite-silent", "CloseWrite sends no EOF", catalogue.HalfClose, "B reads to EOF", quirks{},
 			func(c Conn) Conn { return closeWriteSilent{c} }),

@@ -39,6 +39,7 @@ const (
 type group struct {
 	entries []zoo.Entry
 	all     bool
+	repeat  int // runs of the racy specs, if not one
 }
 
 // groups splits the zoo into runs that go at once, one process each: the
@@ -46,7 +47,7 @@ type group struct {
 // hostile or slow transport alone, since it mostly waits, and every entry
 // that runs the observed specs too alone, on every spec.
 func groups() map[string]group {
-	faults := slices.DeleteFunc(of(zoo.Broken), func(e zoo.Entry) bool { return e.Observed })
+	faults := slices.DeleteFunc(of(zoo.Broken), func(e zoo.Entry) bool { return e.Observed || e.Repeat > 0 })
 	g := map[string]group{
 		"legal":    {entries: slices.DeleteFunc(of(zoo.Legal), func(e zoo.Entry) bool { return e.Observed || e.Slow })},
 		"faults-1": {entries: faults[:len(faults)/2]},
@@ -56,8 +57,8 @@ func groups() map[string]group {
 		switch {
 		case e.Kind == zoo.Hostile || e.Observed:
 			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}, all: true}
-		case e.Slow || e.Kind == zoo.Library:
-			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}}
+		case e.Slow || e.Repeat > 0 || e.Kind == zoo.Library:
+			g[e.Transport.Name()] = group{entries: []zoo.Entry{e}, repeat: e.Repeat}
 		}
 	}
 	return g
@@ -116,7 +117,7 @@ func TestZoo(t *testing.T) {
 	start := time.Now()
 	for name, g := range groups() {
 		wg.Go(func() {
-			reports, err := runGroup(ctx, exe, dir, name, g.all)
+			reports, err := runGroup(ctx, exe, dir, name, g)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -176,7 +177,8 @@ func notCauseFirst(msg string) string {
 
 // runGroup runs one group's contract specs in a child process and returns
 // its contract spec reports, or every spec's with all.
-func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.SpecReport, error) {
+func runGroup(ctx context.Context, exe, dir, name string, g group) ([]types.SpecReport, error) {
+	all := g.all
 	jsonPath, logPath := filepath.Join(dir, name+".json"), filepath.Join(dir, name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -187,9 +189,13 @@ func runGroup(ctx context.Context, exe, dir, name string, all bool) ([]types.Spe
 	if all {
 		filter = ""
 	}
-	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout="+zooTimeout.String(),
-		"-ginkgo.label-filter="+filter, "-ginkgo.json-report="+jsonPath, "-ginkgo.no-color", "-ginkgo.silence-skips",
-		"-streamspec.report-dir=off") // the groups run at once: their conformance reports would replace each other
+	args := []string{"-test.run=^TestZooSpecs$", "-test.count=1", "-test.timeout=" + zooTimeout.String(),
+		"-ginkgo.label-filter=" + filter, "-ginkgo.json-report=" + jsonPath, "-ginkgo.no-color", "-ginkgo.silence-skips",
+		"-streamspec.report-dir=off"} // the groups run at once: their conformance reports would replace each other
+	if g.repeat > 0 {
+		args = append(args, fmt.Sprintf("-streamspec.repeat=%d", g.repeat))
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Env = append(os.Environ(), groupEnv+"="+name)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.WaitDelay = 5 * time.Second
@@ -251,6 +257,11 @@ func checkBroken(t *testing.T, e zoo.Entry, reports []types.SpecReport) string {
 	default:
 		verdict = seconds(reports[i].RunTime)
 		t.Logf("%s: %s: %s", name, e.Target, firstLine(reports[i].Failure.Message))
+	}
+	for id, want := range e.Outcomes {
+		if got := outcome(reports, id); got != want {
+			t.Errorf("%s (%s): %s recorded outcome %q, want %q", name, e.What, id, got, want)
+		}
 	}
 	return row(name, e.What, e.Target, verdict, strings.Join(others, " "))
 }
@@ -340,7 +351,9 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 			example = r.LeafNodeText + ": " + msg
 		}
 		switch {
-		case r.State != types.SpecStateFailed:
+		case r.State == types.SpecStateAborted && !strings.Contains(r.Failure.Message, "first two pairs, opened at once, both failed"):
+			t.Errorf("%s %s aborted the suite, though its transport did not fail its first pairs: %s", name, r.LeafNodeText, msg)
+		case r.State != types.SpecStateFailed && r.State != types.SpecStateAborted:
 			t.Errorf("%s %s ended %s, not by a harness bound: %s", name, r.LeafNodeText, r.State, msg)
 		case !strings.Contains(r.Failure.Message, e.Want):
 			t.Errorf("%s %s: failure %q does not say %q", name, r.LeafNodeText, msg, e.Want)
@@ -350,6 +363,9 @@ func checkHostile(t *testing.T, e zoo.Entry, reports []types.SpecReport) string 
 	}
 	if len(failed) == 0 {
 		t.Errorf("%s (%s): no spec failed", name, e.What)
+	}
+	if e.StopsEarly && (len(failed) != 1 || len(reports) != 1) {
+		t.Errorf("%s (%s): %d specs ran and %d failed; its first two pairs fail, so its first spec must stop the suite", name, e.What, len(reports), len(failed))
 	}
 	return row(name, e.What, fmt.Sprintf("%d of %d specs failed", len(failed), len(reports)), "slowest "+seconds(slowest), example)
 }
