@@ -38,47 +38,60 @@ type readError struct{ err error }
 
 func (e *readError) Error() string { return e.err.Error() }
 
-// afterWriteTimeout has A write Pattern(seed), with the reader stopped and
-// a 50 ms write deadline, until a Write fails; then, the deadline cleared,
-// write the rest of that Write and 256 KiB more, while B reads every byte
-// the Writes reported and checks it against the pattern. A later Write
-// that fails is followed by one more. It returns a bound's error (a step
-// that hung or panicked), not the transport's: those are in the run.
-func afterWriteTimeout(c *specRun, seed uint64) (timeoutRun, error) {
-	const after = 256 << 10
-	var r timeoutRun
-	src := pattern.Pattern(seed)
-	chunk := make([]byte, 64<<10)
-	var rest []byte
+// deadlineFirst has A write Pattern(seed) with the reader stopped, a
+// 50 ms deadline set first, until a Write fails: it returns what the
+// Writes reported, the error that ended the last one, and a bound's error
+// (a step that hung or panicked) if there is one. The deadline is set
+// before the Writes, not while one is blocked: a
+// transport may take a deadline only when a Write starts (smux's writeV1
+// reads it once), and its timed-out Write is what the rule is about.
+func deadlineFirst(c *specRun, seed uint64) (accepted int64, err, bounds error) {
 	if err := bound.Within(opBound, "A.SetWriteDeadline", func() error {
 		return c.A.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
 	}); err != nil {
-		return r, err
+		return 0, nil, err
 	}
-	err := bound.Within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
-		for r.accepted <= catalogue.BackpressureBound {
+	src := pattern.Pattern(seed)
+	chunk := make([]byte, 64<<10)
+	bounds = bound.Within(3*time.Second, "A.Write with a 50 ms deadline and the reader stopped", func() error {
+		for accepted <= catalogue.BackpressureBound {
 			_, _ = src.Read(chunk)
-			n, err := iorule.Write("A", c.A, chunk)
-			r.accepted += int64(n)
-			if err != nil {
-				rest = chunk[n:]
-				return err
+			n, werr := iorule.Write("A", c.A, chunk)
+			accepted += int64(n)
+			if werr != nil {
+				err = werr
+				return nil
 			}
 		}
 		return nil
 	})
-	if bound.IsHung(err) || bound.IsPanic(err) {
-		return r, err
+	return accepted, err, bounds
+}
+
+// afterWriteTimeout has a Write of A's ended by its deadline
+// (deadlineFirst); then, the deadline cleared, A writes 256 KiB more of the pattern, from
+// where the Writes had reported it, while B reads every byte the Writes
+// reported and checks it against the pattern. A later Write that fails
+// is followed by one more. It returns a bound's error (a step that hung
+// or panicked), not the transport's: those are in the run.
+func afterWriteTimeout(c *specRun, seed uint64) (timeoutRun, error) {
+	const after = 256 << 10
+	var r timeoutRun
+	accepted, err, bounds := deadlineFirst(c, seed)
+	if bounds != nil {
+		return r, bounds
 	}
-	r.err, r.sign = err, timeoutSign(err)
+	r.accepted, r.err, r.sign = accepted, err, timeoutSign(err)
 	if err == nil {
 		return r, nil // the deadline never ended a Write
 	}
 	if err := bound.Within(opBound, "A.SetWriteDeadline(zero)", func() error { return c.A.SetWriteDeadline(time.Time{}) }); err != nil {
 		return r, err
 	}
+	src := pattern.From(seed, r.accepted)
+	chunk := make([]byte, 64<<10)
 
-	vol := pattern.NewVolume(r.accepted + int64(len(rest)) + after)
+	vol := pattern.NewVolume(r.accepted + after)
 	var got atomic.Int64
 	writerDone := make(chan struct{})
 	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
@@ -86,16 +99,15 @@ func afterWriteTimeout(c *specRun, seed uint64) (timeoutRun, error) {
 	err = bound.WatchContext(ctx, &got, map[string]func() error{
 		"A writes on after the timeout": func() error {
 			defer close(writerDone)
-			p := rest
-			for r.wrote < int64(len(rest))+after {
+			for r.wrote < after {
+				p := chunk[:min(int64(len(chunk)), after-r.wrote)]
+				_, _ = src.Read(p)
 				n, err := iorule.Write("A", c.A, p)
 				r.wrote += int64(n)
 				if err != nil {
 					r.later = err
 					break
 				}
-				_, _ = src.Read(chunk)
-				p = chunk
 			}
 			if r.later == nil {
 				return nil

@@ -71,10 +71,13 @@ func (s *PatternStream) Read(p []byte) (int, error) {
 }
 
 // At fills p with the bytes of Pattern(seed) from offset off on.
-func At(seed uint64, off int64, p []byte) {
+func At(seed uint64, off int64, p []byte) { _, _ = From(seed, off).Read(p) }
+
+// From is Pattern(seed) from offset off on.
+func From(seed uint64, off int64) *PatternStream {
 	s := Pattern(seed)
 	s.off = off
-	_, _ = s.Read(p)
+	return s
 }
 
 // blockMask is the word block k of seed's stream is XORed with: splitmix64's
