@@ -85,14 +85,14 @@ func gvisorPair() (a, b net.Conn, stop func(), err error) {
 	var lwq waiter.Queue
 	lep, terr := s.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &lwq)
 	if terr != nil {
-		return nil, nil, nil, fmt.Errorf("NewEndpoint: %s", terr)
+		return nil, nil, nil, fmt.Errorf("gVisor's NewEndpoint: %s", terr)
 	}
 	defer lep.Close()
 	if terr := lep.Bind(tcpip.FullAddress{NIC: 1, Addr: gvisorAddr}); terr != nil {
-		return nil, nil, nil, fmt.Errorf("Bind: %s", terr)
+		return nil, nil, nil, fmt.Errorf("gVisor's Bind: %s", terr)
 	}
 	if terr := lep.Listen(1); terr != nil {
-		return nil, nil, nil, fmt.Errorf("Listen: %s", terr)
+		return nil, nil, nil, fmt.Errorf("gVisor's Listen: %s", terr)
 	}
 	laddr, _ := lep.GetLocalAddress()
 	var ca, cb gvisorConn
@@ -115,7 +115,7 @@ func gvisorDial(ctx context.Context, s *stack.Stack, addr tcpip.FullAddress) (gv
 	var wq waiter.Queue
 	ep, terr := s.NewEndpoint(tcp.ProtocolNumber, ipv4.ProtocolNumber, &wq)
 	if terr != nil {
-		return gvisorConn{}, fmt.Errorf("NewEndpoint: %s", terr)
+		return gvisorConn{}, fmt.Errorf("gVisor's NewEndpoint: %s", terr)
 	}
 	entry, ready := waiter.NewChannelEntry(waiter.WritableEvents)
 	wq.EventRegister(&entry)
@@ -132,7 +132,7 @@ func gvisorDial(ctx context.Context, s *stack.Stack, addr tcpip.FullAddress) (gv
 	}
 	if terr != nil {
 		ep.Close()
-		return gvisorConn{}, fmt.Errorf("Connect: %s", terr)
+		return gvisorConn{}, fmt.Errorf("gVisor's Connect: %s", terr)
 	}
 	return gvisorConn{gonet.NewTCPConn(&wq, ep), ep}, nil
 }
@@ -154,7 +154,7 @@ func gvisorAccept(ctx context.Context, lep tcpip.Endpoint, lwq *waiter.Queue) (g
 			}
 		}
 		if terr != nil {
-			return gvisorConn{}, fmt.Errorf("Accept: %s", terr)
+			return gvisorConn{}, fmt.Errorf("gVisor's Accept: %s", terr)
 		}
 		return gvisorConn{gonet.NewTCPConn(wq, ep), ep}, nil
 	}

@@ -272,17 +272,16 @@ var ginkgoPipeFactory = "github.com/onsi/ginkgo/v2/internal.startPipeFactory("
 func waitGinkgoPipeFactory() string {
 	state := "not found"
 	waitFor(leakSettle, func() bool {
-		state = "not found"
-		for _, g := range goroutine.In(ginkgoPipeFactory) {
-			// "select" or "select, 2 minutes"
-			if g.State == "select" || strings.HasPrefix(g.State, "select,") {
-				state = "parked"
-				return true
-			}
+		gs := goroutine.In(ginkgoPipeFactory)
+		switch {
+		case len(gs) == 0:
+			state = "not found"
+		case gs[0].State == "select" || strings.HasPrefix(gs[0].State, "select,"): // "select, 2 minutes"
+			state = "parked"
+		default:
 			state = "not parked"
-			return false
 		}
-		return true
+		return state != "not parked"
 	})
 	return state
 }
