@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +25,7 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 	size := c.fit("each way", 1<<20, 64<<10, 0.5)
 	var progress atomic.Int64
 	var replyCut atomic.Bool // the reply's stream ended or broke after A's half-close
-	err := watchErr(&progress, map[string]func() error{
+	err := c.watchErr(&progress, map[string]func() error{
 		"A writes, CloseWrite, reads the reply": func() error {
 			if err := pattern.SendPattern(c.A, 8, size, &progress); err != nil {
 				return err
@@ -65,13 +64,6 @@ var _ = behaviour(catalogue.HalfClose, 10*time.Second, func(ctx SpecContext, c *
 	noError(err, "")
 })
 
-// watchErr is watch that returns the error instead of failing the spec.
-func watchErr(progress *atomic.Int64, ops map[string]func() error) error {
-	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
-	defer cancel()
-	return bound.WatchContext(ctx, progress, ops)
-}
-
 // cutShort reports whether err is a stream that ended or broke before its
 // bytes were all through, rather than bytes that arrived wrong or a hang.
 func cutShort(err error) bool {
@@ -87,7 +79,7 @@ func cutShort(err error) bool {
 var _ = behaviour(catalogue.GracefulClose, 10*time.Second, func(ctx SpecContext, c *specRun) {
 	size := c.fit("stream", 4<<20, 256<<10, 1)
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		"A writes": func() error { return pattern.SendPattern(c.A, 10, size, &progress) },
 		"B reads":  func() error { return pattern.ReceivePattern(c.B, 10, size, &progress) },
 	})

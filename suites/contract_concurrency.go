@@ -91,7 +91,7 @@ var _ = behaviour(catalogue.ConcurrentWrites, 10*time.Second, func(ctx SpecConte
 		}
 		return nil
 	}
-	watch(&progress, ops)
+	c.watch(&progress, ops)
 })
 
 // recordSizes are the sizes concurrent-writes' records take in turn: each
@@ -150,7 +150,7 @@ var _ = behaviour(catalogue.Backpressure, 15*time.Second, func(ctx SpecContext, 
 	c.Observe("blocked after "+units.Bytes(int64(blockedAt)), map[string]any{"accepted_bytes": blockedAt})
 	total := f.vol.Settle(f.vol.Claimed() + c.fit("resume", max(blockedAt, 256<<10), 64<<10, 0.5))
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		"B drains":  func() error { return pattern.ReceivePattern(c.B, 7, total, &progress) },
 		"A resumes": func() error { return <-f.done },
 	})

@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -67,9 +66,7 @@ var _ = behaviour(catalogue.WriteDeadlines, 10*time.Second, func(ctx SpecContext
 	c.Observe("timeout after "+units.Bytes(int64(total)), map[string]any{"accepted_bytes": total})
 
 	var progress atomic.Int64
-	watchCtx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
-	defer cancel()
-	err = bound.WatchContext(watchCtx, &progress, map[string]func() error{
+	err = c.watchErr(&progress, map[string]func() error{
 		"B reads the bytes the Writes reported": func() error { return pattern.ReceivePattern(c.B, 12, total, &progress) },
 	})
 	if bound.IsHung(err) && progress.Load() > 0 && progress.Load() < total {

@@ -28,7 +28,7 @@ var _ = behaviour(catalogue.Integrity, 30*time.Second, func(ctx SpecContext, c *
 		c.Observe("", map[string]any{"throughput_bytes_per_s": int64(t.BytesPerSec)}) // fitted volumes record it themselves
 	}
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		"A writes": func() error { return pattern.SendPattern(c.A, 1, total, nil) },
 		"B writes": func() error { return pattern.SendPattern(c.B, 2, total, nil) },
 		"B reads":  func() error { return recordCut(pattern.ReceivePattern(c.B, 1, total, &progress, integrityRead), 1) },
@@ -54,14 +54,14 @@ var _ = behaviour(catalogue.NoBoundaries, 20*time.Second, func(ctx SpecContext, 
 	}
 	total := c.fit("mixed", 3*once, once, 0.5)
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		"A writes mixed sizes": func() error { return pattern.SendPattern(c.A, 3, total, nil, writes...) },
 		"B reads mixed sizes": func() error {
 			return recordCut(pattern.ReceivePattern(c.B, 3, total, &progress, reads...), 3, writes...)
 		},
 	})
 	big := int(c.fit("single Write", 8<<20, 1<<20, 0.5))
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		fmt.Sprintf("A writes %d bytes at once", big): func() error { return pattern.SendPattern(c.A, 4, int64(big), nil, big) },
 		"B reads": func() error { return pattern.ReceivePattern(c.B, 4, int64(big), &progress, 65536) },
 	})
@@ -138,7 +138,7 @@ var _ = behaviour(catalogue.WriterRule, 10*time.Second, func(ctx SpecContext, c 
 		sizes[i] = int(min(int64(sizes[i]), max(total/3, 65536)))
 	}
 	var progress atomic.Int64
-	watch(&progress, map[string]func() error{
+	c.watch(&progress, map[string]func() error{
 		// SendPattern fails on n < len(p) with a nil error.
 		"A writes":           func() error { return pattern.SendPattern(c.A, 6, total, nil, sizes...) },
 		"B reads 1000 bytes": func() error { return pattern.ReceivePattern(c.B, 6, total, &progress, 1000) },

@@ -1,11 +1,13 @@
 package suites
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/streamspec/streamspec/internal/iorule"
 	"github.com/streamspec/streamspec/internal/pattern"
 )
 
@@ -31,11 +33,15 @@ func holds(cond bool, format string, args ...any) {
 }
 
 // noError fails the spec with what, then err, when err is not nil; with
-// err alone when what is "" (err says it all).
+// err alone when what is "" (err says it all). A Read or Write that broke
+// its interface's rule is the cause whatever it ended: it comes first.
 func noError(err error, what string) {
 	GinkgoHelper()
+	var broken *iorule.Broken
 	switch {
 	case err == nil:
+	case errors.As(err, &broken) && what != "":
+		failf("%v, while %s", broken, what)
 	case what == "":
 		failf("%v", err)
 	default:

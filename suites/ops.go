@@ -28,7 +28,8 @@ const opBound = 2 * time.Second
 // panics, and returns op's own error.
 func within(d time.Duration, what string, op func() error) error {
 	GinkgoHelper()
-	err := bound.Within(d, what, op)
+	busy, _ := pairBusy.Load().(bound.Busy)
+	err := bound.WithinBusy(d, what, busy, specTimeEnds(), op)
 	if bound.IsHung(err) || bound.IsPanic(err) {
 		failNow(err.Error())
 	}
@@ -39,13 +40,38 @@ func within(d time.Duration, what string, op func() error) error {
 // spec on the first error, naming what hung if nothing moved, or, shortly
 // before the spec's timeout, what was still moving, how much had moved and
 // how fast.
-func watch(progress *atomic.Int64, ops map[string]func() error) {
+func (c *specRun) watch(progress *atomic.Int64, ops map[string]func() error) {
 	GinkgoHelper()
-	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
-	defer cancel()
-	if err := bound.WatchContext(ctx, progress, ops); err != nil {
+	if err := c.watchErr(progress, ops); err != nil {
 		failNow(err.Error())
 	}
+}
+
+// watchErr is watch that returns what went wrong instead of failing.
+func (c *specRun) watchErr(progress *atomic.Int64, ops map[string]func() error) error {
+	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
+	defer cancel()
+	return bound.WatchBusy(ctx, progress, c.busy, ops)
+}
+
+// pairBusy is the running spec's busy, for within: a bound.Busy, set once
+// its pair is open.
+var pairBusy atomic.Value
+
+// busy is the kernel's word that a transfer on the spec's pair that has
+// stopped moving is still under way: TCP under either end recovering from
+// a loss, which a lossy network path makes wait seconds for a backed-off
+// retransmission timer.
+func (c *specRun) busy() (string, bool) {
+	for _, e := range []struct {
+		name string
+		conn net.Conn
+	}{{"A", c.A}, {"B", c.B}} {
+		if how, ok := kernel.Recovering(e.conn); ok {
+			return e.name + "'s " + how, true
+		}
+	}
+	return "", false
 }
 
 // setDeadline calls a deadline setter within OpBound and fails the spec

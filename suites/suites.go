@@ -144,6 +144,9 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 		Fail("opening a pair: " + err.Error())
 	}
 	opened = true
+	c := &specRun{Pair: p, Tr: tr, b: b}
+	pairBusy.Store(bound.Busy(c.busy))
+	DeferCleanup(func() { pairBusy.Store(bound.Busy(nil)) })
 	DeferCleanup(func() {
 		if err := closePair(p); err != nil {
 			Fail("closing the pair: " + err.Error())
@@ -151,7 +154,6 @@ func open(ctx SpecContext, tr harness.Transport, b catalogue.Behaviour) *specRun
 	})
 	AddReportEntry(report.EntryPair, report.PairInfo{Transport: p.Transport, Kind: p.Kind, Abilities: p.Abilities(), Notes: tr.Traits().Notes},
 		ReportEntryVisibilityNever)
-	c := &specRun{Pair: p, Tr: tr, b: b}
 	c.Require(b.Needs...)
 	return c
 }

@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"context"
 	"errors"
 	"sync/atomic"
 	"time"
@@ -94,9 +93,7 @@ func afterWriteTimeout(c *specRun, seed uint64) (timeoutRun, error) {
 	vol := pattern.NewVolume(r.accepted + after)
 	var got atomic.Int64
 	writerDone := make(chan struct{})
-	ctx, cancel := context.WithDeadline(context.Background(), specTimeEnds())
-	defer cancel()
-	err = bound.WatchContext(ctx, &got, map[string]func() error{
+	err = c.watchErr(&got, map[string]func() error{
 		"A writes on after the timeout": func() error {
 			defer close(writerDone)
 			for r.wrote < after {

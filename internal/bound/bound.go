@@ -40,6 +40,14 @@ func IsPanic(err error) bool { var p *PanicError; return errors.As(err, &p) }
 // behind: it ends when the endpoint is closed, or never for a transport that
 // ignores Close, which still does not keep the process from exiting.
 func Within(d time.Duration, op string, f func() error) error {
+	return WithinBusy(d, op, nil, time.Time{}, f)
+}
+
+// WithinBusy is Within that, each time d has passed, asks busy whether op
+// is still under way below the transport (TCP retransmitting after a
+// loss, its timer backed off to seconds) and waits on while it is, as long
+// as another d ends before until: slow is not hung.
+func WithinBusy(d time.Duration, op string, busy Busy, until time.Time, f func() error) error {
 	done := make(chan error, 1)
 	go func() {
 		defer func() {
@@ -51,10 +59,20 @@ func Within(d time.Duration, op string, f func() error) error {
 	}()
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return &HungError{Op: op, After: d}
+	for waited := d; ; waited += d {
+		select {
+		case err := <-done:
+			return err
+		case <-t.C:
+		}
+		how, ok := busyNow(busy)
+		switch {
+		case ok && time.Now().Add(d).Before(until):
+			t.Reset(d)
+		case ok:
+			return &HungError{Op: op, After: waited, Note: "with " + how + " when the spec's time ran out"}
+		default:
+			return &HungError{Op: op, After: waited}
+		}
 	}
 }

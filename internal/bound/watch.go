@@ -30,6 +30,18 @@ func Watch(progress *atomic.Int64, ops map[string]func() error) error {
 // OutOfTimeError that says what was running, how many bytes moved and how
 // fast: a transport too slow for the volume is told apart from a stuck one.
 func WatchContext(ctx context.Context, progress *atomic.Int64, ops map[string]func() error) error {
+	return WatchBusy(ctx, progress, nil, ops)
+}
+
+// Busy says whether a transfer that has not moved for Stall is still under
+// way below the transport, and how: TCP retransmitting after a loss, whose
+// timer backs off to seconds. nil knows nothing.
+type Busy func() (how string, busy bool)
+
+// WatchBusy is WatchContext that asks busy before it calls a still
+// transfer hung: while busy says the transfer is under way, it waits on,
+// within ctx.
+func WatchBusy(ctx context.Context, progress *atomic.Int64, busy Busy, ops map[string]func() error) error {
 	type done struct {
 		name string
 		err  error
@@ -51,6 +63,7 @@ func WatchContext(ctx context.Context, progress *atomic.Int64, ops map[string]fu
 	tick := time.NewTicker(Stall / 4)
 	defer tick.Stop()
 	last, still := first, start
+	var under string // what busy said last, while nothing moved
 	for len(running) > 0 {
 		select {
 		case d := <-ch:
@@ -59,29 +72,51 @@ func WatchContext(ctx context.Context, progress *atomic.Int64, ops map[string]fu
 				return fmt.Errorf("%s: %w", d.name, d.err)
 			}
 		case <-ctx.Done():
-			return &OutOfTimeError{Ops: keys(running), Moved: progress.Load() - first, Elapsed: time.Since(start)}
+			return &OutOfTimeError{Ops: keys(running), Moved: progress.Load() - first, Elapsed: time.Since(start), Under: under}
 		case now := <-tick.C:
-			if p := progress.Load(); p != last {
-				last, still = p, now
-			} else if now.Sub(still) >= Stall {
-				return &HungError{Op: fmt.Sprintf("%s (no progress after %s)", strings.Join(keys(running), ", "), units.Bytes(p)), After: Stall}
+			p := progress.Load()
+			if p != last {
+				last, still, under = p, now, ""
+				continue
 			}
+			if now.Sub(still) < Stall {
+				continue
+			}
+			if how, ok := busyNow(busy); ok {
+				still, under = now, how
+				continue
+			}
+			return &HungError{Op: fmt.Sprintf("%s (no progress after %s)", strings.Join(keys(running), ", "), units.Bytes(p)), After: Stall}
 		}
 	}
 	return nil
 }
 
-// OutOfTimeError reports a transfer that was still moving when its time
-// ran out: too slow for its volume, not stuck.
+// busyNow asks busy, if there is one.
+func busyNow(busy Busy) (string, bool) {
+	if busy == nil {
+		return "", false
+	}
+	return busy()
+}
+
+// OutOfTimeError reports a transfer that was still moving, or still under
+// way below the transport, when its time ran out: too slow for its volume,
+// not stuck.
 type OutOfTimeError struct {
 	Ops     []string // what was still running
 	Moved   int64    // bytes counted while it ran
 	Elapsed time.Duration
+	Under   string // what Busy said, when nothing had moved for Stall
 }
 
 func (e *OutOfTimeError) Error() string {
-	return fmt.Sprintf("%s still running when the spec's time ran out: %s moved in %v (%s), still moving: too slow for this volume",
+	s := fmt.Sprintf("%s still running when the spec's time ran out: %s moved in %v (%s)",
 		strings.Join(e.Ops, ", "), units.Bytes(e.Moved), e.Elapsed.Round(time.Millisecond), units.Rate(float64(e.Moved)/e.Elapsed.Seconds()))
+	if e.Under != "" {
+		return s + ", nothing moving for a while but " + e.Under + ": too slow for this volume"
+	}
+	return s + ", still moving: too slow for this volume"
 }
 
 func keys(m map[string]bool) []string {

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/streamspec/streamspec/harness"
@@ -66,4 +67,22 @@ func setPipeSize(fd, size int) (int, error) {
 		return 0, err
 	}
 	return unix.FcntlInt(uintptr(fd), unix.F_GETPIPE_SZ, 0)
+}
+
+// recovering reads TCP_INFO on fd and says how TCP is still working on
+// bytes it sent: unacknowledged segments while it recovers from a loss
+// (tcpi_ca_state Recovery or Loss, include/net/tcp.h tcp_ca_state) or
+// retransmits on a timer that backs off (tcpi_backoff, tcpi_rto).
+func recovering(fd int) (string, bool) {
+	ti, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil || ti.Unacked == 0 {
+		return "", false
+	}
+	const caRecovery = 3 // TCP_CA_Recovery; TCP_CA_Loss is 4
+	if ti.Ca_state < caRecovery && ti.Backoff == 0 && ti.Retransmits == 0 {
+		return "", false
+	}
+	rto := time.Duration(ti.Rto) * time.Microsecond
+	return fmt.Sprintf("TCP is recovering from a loss (%d segments unacknowledged, retransmission timeout %v, backed off %d times)",
+		ti.Unacked, rto.Round(time.Millisecond), ti.Backoff), true
 }

@@ -3,6 +3,9 @@ package kernel
 import (
 	"errors"
 	"net"
+
+	"github.com/streamspec/streamspec/harness"
+	"github.com/streamspec/streamspec/internal/rawconn"
 )
 
 // ErrNoSocketOption says an endpoint offers no way to set a socket option.
@@ -39,4 +42,29 @@ func under(c net.Conn) net.Conn {
 		return u.NetConn()
 	}
 	return nil
+}
+
+// Recovering says, with the kernel's word, whether the TCP socket under c
+// (c itself, or the connection under a wrapper such as crypto/tls) is
+// still working on bytes it sent after a loss: a transfer over it that has
+// not moved for a while is slow, not hung. false where there is no TCP
+// socket to read, or the platform cannot say.
+func Recovering(c net.Conn) (string, bool) {
+	for x := c; x != nil; x = under(x) {
+		r, _ := rawconn.RawConns(x)
+		if r == nil {
+			continue
+		}
+		var how string
+		var ok bool
+		if err := r.Control(func(fd uintptr) {
+			if fdKind(int(fd)) == harness.KindTCP {
+				how, ok = recovering(int(fd))
+			}
+		}); err != nil {
+			return "", false
+		}
+		return how, ok
+	}
+	return "", false
 }

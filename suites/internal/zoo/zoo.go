@@ -73,7 +73,7 @@ func Faults() []Entry {
 		broken("frame-drops-rest", "message framing drops the rest of a message on a short read", catalogue.ReadAvailable, "discarded the rest of a record", quirks{},
 			func(c Conn) Conn { return &framed{Conn: c, dropRest: true} }),
 		broken("whole-message-length", "a Read shorter than the message reports the message's length, with io.ErrShortBuffer", catalogue.ReadAvailable,
-			"io.Reader requires 0 ≤ n ≤ len(p)", quirks{}, func(c Conn) Conn { return &framed{Conn: c, wholeLength: true} }),
+			"B.Read returned n=1000 for a 3-byte buffer (io.Reader requires 0 ≤ n ≤ len(p))", quirks{}, func(c Conn) Conn { return &framed{Conn: c, wholeLength: true} }),
 		broken("filling-reads", "Read waits to fill the whole buffer", catalogue.ReadAvailable, "waits to fill the buffer", quirks{},
 			func(c Conn) Conn { return fillingReads{c} }),
 		broken("short-writes", "Write takes half the bytes and reports no error", catalogue.WriterRule, "io.Writer requires an error when n < len(p)", quirks{},
