@@ -55,7 +55,7 @@ func (v Implementations) lines() []implLine {
 				continue
 			}
 			res, ok := v.result(b.ID, col.Transport)
-			l.cells = append(l.cells, cellText(res, ok))
+			l.cells = append(l.cells, cellText(b, res, ok))
 			if ok && col.Transport != ImplColumns[0].Transport && differ(b, base, res) {
 				l.differs = append(l.differs, col.Transport)
 			}
@@ -92,8 +92,10 @@ func outcome(r report.Result) string {
 	return s
 }
 
-// cellText is one measured cell.
-func cellText(res report.Result, ok bool) string {
+// cellText is one measured cell: a contract rule holds or fails (what a
+// passing spec recorded, such as a volume fitted to a slow transport,
+// follows); an observed behaviour is what was seen.
+func cellText(b report.Behaviour, res report.Result, ok bool) string {
 	switch {
 	case !ok:
 		return "no result"
@@ -101,6 +103,8 @@ func cellText(res report.Result, ok bool) string {
 		return "**fails**: " + clip(firstLine(res.Reason), 160)
 	case res.Verdict != report.Pass:
 		return string(res.Verdict) + ": " + res.Reason
+	case b.Class == "contract" && res.Summary != "":
+		return "holds (" + res.Summary + ")"
 	case res.Summary != "":
 		return res.Summary
 	}
