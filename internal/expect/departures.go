@@ -16,19 +16,20 @@ type Departure struct {
 	Behaviour string // a contract behaviour's ID
 	Transport string // a built-in transport
 	OS        string
-	Seen      string // text of the spec's failure message that identifies this departure
+	Seen      []string // texts of the spec's failure messages that identify this departure, any one of them
 	Provenance
 }
 
 // departures is the table. Only measured rows: a rule broken on an OS
 // nobody ran must not be waved through.
 var departures = []Departure{
-	{Behaviour: "write-to-closed-peer", Transport: "mptcp", OS: "linux", Seen: "A.Write to a closed peer hung",
+	{Behaviour: "write-to-closed-peer", Transport: "mptcp", OS: "linux", Seen: []string{"A.Write to a closed peer hung", "Writes to a closed peer succeeded over"},
 		Provenance: linuxOn("2026-12-07", "the closed end sends a DATA_FIN, not a reset, and keeps its subflows open to ack what still arrives "+
 			"(net/mptcp/protocol.c __mptcp_close: \"allow data_ready to push incoming data into the mptcp stack, to properly ack it\"), "+
 			"where TCP answers data for a closed socket with RST (net/ipv4/tcp_input.c tcp_rcv_state_process, LINUX_MIB_TCPABORTONDATA); "+
 			"only the close timeout ends it (mptcp_worker: mptcp_close_tout_expired, net.mptcp.close_timeout 60 s, then mptcp_do_fastclose): "+
-			"the writer's Writes succeed for its buffers (3 850 630 B in 0.45 s), then block 60.6 s, then fail with EPIPE")},
+			"the writer's Writes succeed for its buffers (3 850 630 B in 0.45 s), then block 60.6 s, then fail with EPIPE; "+
+			"on a loaded machine the spec's 2 s of Writes may end before the buffers fill (188 850 Writes of 14 B succeeded under 4 busy threads a core)")},
 }
 
 // Departures returns the table, for reports and the table's own tests.
@@ -50,4 +51,6 @@ func DepartureFor(behaviour, transport string, kind harness.Kind, goos string) (
 }
 
 // Explains reports whether d is the failure whose message is message.
-func (d Departure) Explains(message string) bool { return strings.Contains(message, d.Seen) }
+func (d Departure) Explains(message string) bool {
+	return slices.ContainsFunc(d.Seen, func(s string) bool { return strings.Contains(message, s) })
+}
