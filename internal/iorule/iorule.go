@@ -54,13 +54,3 @@ func Write(who string, w io.Writer, p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// Reader is r with every Read checked as Read does.
-func Reader(who string, r io.Reader) io.Reader { return reader{who, r} }
-
-type reader struct {
-	who string
-	r   io.Reader
-}
-
-func (r reader) Read(p []byte) (int, error) { return Read(r.who, r.r, p) }
